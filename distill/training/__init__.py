@@ -5,5 +5,5 @@
 # %% auto #0
 __all__ = []
 
-# %% ../../nbs/50_training.ipynb #81f5e497
+# %% ../../nbs/50_training.ipynb #cc0229a1
 from .config import LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae_config
