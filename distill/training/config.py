@@ -121,6 +121,7 @@ class VQVAEConfig(Config):
     kmeans_init: bool = True
     kmeans_iters: int = 10
     dropout: float = 0.2
+    lookup_dim: int | None = 8
     batch_size: int = 32
     max_epochs: int = 200
     learning_rate: float = 1e-3
@@ -139,6 +140,8 @@ class VQVAEConfig(Config):
         _require(self.threshold_ema_dead_code >= 0, 'threshold_ema_dead_code', f"must be >= 0, got {self.threshold_ema_dead_code}")
         _require(self.kmeans_iters >= 0, 'kmeans_iters', f"must be >= 0, got {self.kmeans_iters}")
         _require(0 <= self.dropout < 1, 'dropout', f"must be in [0, 1), got {self.dropout}")
+        _require(self.lookup_dim is None or (isinstance(self.lookup_dim, int) and 2 <= self.lookup_dim <= self.codebook_dim), 'lookup_dim',
+                 f"must be None (Euclidean lookup) or a whole number in 2..codebook_dim ({self.codebook_dim}), got {self.lookup_dim!r}")
         _require(self.weight_decay >= 0, 'weight_decay', f"must be >= 0, got {self.weight_decay}")
         _require(self.gradient_clip_norm > 0, 'gradient_clip_norm', f"must be positive, got {self.gradient_clip_norm}")
         _check_training_fields(self)
