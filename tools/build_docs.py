@@ -70,11 +70,14 @@ body { margin: 0; } .distill-nav { position: fixed; top: 0; left: 0; bottom: 0; 
 def page(body, pages, here, meta):
     "Wrap nbconvert's HTML with the navigation bar, the page title and description."
     nav = ''.join(f'<a href="{f}"{" class=here" if f == here else ""}>{html.escape(t)}</a>' for f, t in pages)
-    head = f'<div class="distill-title">{html.escape(meta.get("title", ""))}</div>'
-    if meta.get('description'): head += f'<div class="distill-desc">{html.escape(meta["description"])}</div>'
+    inline = lambda t: re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(t))   # code spans in title and description
+    head = f'<div class="distill-title">{inline(meta.get("title", ""))}</div>'
+    if meta.get('description'): head += f'<div class="distill-desc">{inline(meta["description"])}</div>'
     body = body.replace('</head>', STYLE + '</head>', 1)
-    body = re.sub(r'<title>.*?</title>', f'<title>{html.escape(meta.get("title", cfg.lib_name))} – {cfg.lib_name}</title>', body, 1, re.S)
-    body = re.sub(r'(<body[^>]*>)', rf'\1<nav class="distill-nav"><div class="brand">{cfg.lib_name}</div>{nav}</nav><div class="distill-page">{head}', body, 1)
+    title = f'<title>{html.escape(meta.get("title", cfg.lib_name))} – {cfg.lib_name}</title>'
+    body = re.sub(r'<title>.*?</title>', lambda m: title, body, count=1, flags=re.S)
+    top = f'<nav class="distill-nav"><div class="brand">{cfg.lib_name}</div>{nav}</nav><div class="distill-page">{head}'
+    body = re.sub(r'<body[^>]*>', lambda m: m.group(0) + top, body, count=1)
     return body.replace('</body>', '</div></body>', 1)
 
 def main():
