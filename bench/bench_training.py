@@ -1,6 +1,6 @@
 """Training throughput, peak memory and quality of a ConvVQVAE trained on a real drum kit.
 
-Usage: python bench/bench_training.py [--corpus FOLDER] [--minutes M] [--out DIR] [--skip-quality]
+Usage: python bench/bench_training.py [--corpus FOLDER] [--minutes M] [--out DIR] [--skip-quality] [--skip-throughput]
 
 1. Throughput: training steps (forward + backward + optimiser) of ConvVQVAE at the default VQVAEConfig,
    batch 32 one-second chunks (log-mel computed in the step, as in training), median over steps; also
@@ -11,6 +11,8 @@ Usage: python bench/bench_training.py [--corpus FOLDER] [--minutes M] [--out DIR
    divided by the same distance for the Griffin-Lim ceiling (original -> log-mel -> Griffin-Lim), both
    with the same Griffin-Lim settings, in the same run. Targets: every level >= 90% entropy usage;
    ceiling ratio <= 1.5.
+3. With --ablation-epochs N: augmentation on against off, N epochs each, same seed and split: held-out
+   log-mel L1 and validation loss of both.
 """
 import argparse, math, resource, statistics, time
 from pathlib import Path
@@ -72,13 +74,16 @@ def main():
     ap.add_argument('--minutes', type=float, default=25)
     ap.add_argument('--out', default='/tmp/bench_training_run')
     ap.add_argument('--skip-quality', action='store_true')
+    ap.add_argument('--skip-throughput', action='store_true')
+    ap.add_argument('--ablation-epochs', type=int, default=0)
     a = ap.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     corpus = load_corpus(a.corpus)
     print(f"corpus: {corpus}")
-    med, audio_rate = throughput(corpus)
-    print(f"throughput at the default VQVAEConfig (batch 32 x 1 s): median step {med:.3f} s = {1/med:.2f} steps/s, "
-          f"{audio_rate:.1f} audio-seconds/s")
+    if not a.skip_throughput:
+        med, audio_rate = throughput(corpus)
+        print(f"throughput at the default VQVAEConfig (batch 32 x 1 s): median step {med:.3f} s = {1/med:.2f} steps/s, "
+              f"{audio_rate:.1f} audio-seconds/s")
     if not a.skip_quality:
         t = time.perf_counter()
         res = train_vqvae(corpus, a.out, minutes=a.minutes, seed=0, progress=False)
@@ -93,6 +98,13 @@ def main():
             print(f"  {lvl}: entropy usage {ent:.1%}, codes used {s['utilization']:.1%} of {K} (target entropy >= 90%)")
         print(f"MR-STFT distance to the original: model+GL {d_model:.4f}, GL ceiling {d_ceiling:.4f}, "
               f"ratio {d_model/d_ceiling:.3f} (target <= 1.5)")
+    if a.ablation_epochs:
+        for aug in (True, False):
+            res = train_vqvae(corpus, f"{a.out}_aug_{aug}", epochs=a.ablation_epochs, seed=0, augment_data=aug,
+                              progress=False, checkpoint_every=0)
+            l1 = quality(res)[2]
+            print(f"augmentation {'on ' if aug else 'off'}: {a.ablation_epochs} epochs, held-out log-mel L1 {l1:.4f}, "
+                  f"validation loss {res.history['val'][-1]:.4f}, train loss {res.history['train'][-1]:.4f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak:.0f} MiB")
 

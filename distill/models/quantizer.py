@@ -13,13 +13,57 @@ import torch.nn.functional as F
 __all__ = ['nearest_code', 'kmeans', 'EMACodebook', 'ResidualQuantizer', 'usage_stats', 'codebook_utilization']
 
 # %% ../../nbs/20_quantizer.ipynb #5e23c2a4
+_LOOKUP_BLOCK = 1 << 18  # score-matrix entries per block of rows (1 MiB of float32: stays in cache)
+
+def _scores(x, codes, cosine):
+    "Scores [N, K] to minimise (Euclidean) or maximise (cosine)."
+    return x @ codes.t() if cosine else torch.addmm((codes * codes).sum(-1), x, codes.t(), alpha=-2)
+
+@torch.no_grad()
 def nearest_code(x:torch.Tensor, # vectors to quantize, [N, D]
                  codes:torch.Tensor, # the codebook, [K, D]
                  cosine:bool=False, # vectors and codes are unit length: maximise the dot product
                 ) -> torch.Tensor:
     "Index (long, [N]) of the nearest code to each row of `x`."
-    if cosine: return (x @ codes.t()).argmax(-1)
-    return torch.addmm((codes * codes).sum(-1), x, codes.t(), alpha=-2).argmin(-1)
+    if x.device.type != 'cpu' or x.dtype not in (torch.float32, torch.float64):
+        s = _scores(x, codes, cosine)
+        return s.argmax(-1) if cosine else s.argmin(-1)
+    (N, K), ct = (len(x), len(codes)), codes.t()
+    c2 = None if cosine else (codes * codes).sum(-1)
+    w = torch.arange(K, 0, -1, dtype=x.dtype)   # K, K-1, ..., 1: the first best code weighs most
+    B = max(1, _LOOKUP_BLOCK // K)
+    buf, best, hit = x.new_empty(min(B, N), K), x.new_empty(min(B, N), 1), x.new_empty(N)
+    for s in range(0, N, B):
+        e = min(s + B, N); d, m = buf[:e - s], best[:e - s]
+        if cosine: torch.mm(x[s:e], ct, out=d); torch.amax(d, -1, keepdim=True, out=m)
+        else: torch.addmm(c2, x[s:e], ct, alpha=-2, out=d); torch.amin(d, -1, keepdim=True, out=m)
+        torch.amax(d.eq_(m).mul_(w), -1, out=hit[s:e])   # K - (first index where the score is best)
+    idx = K - hit.long()
+    bad = idx == K   # a NaN score equals nothing: leave such rows to argmin/argmax, as before
+    if bad.any():
+        s = _scores(x[bad], codes, cosine); idx[bad] = s.argmax(-1) if cosine else s.argmin(-1)
+    return idx
+
+# %% ../../nbs/20_quantizer.ipynb #c0ffee04
+def _mm(a, b):
+    "`a @ b`; a tall, narrow result is computed transposed, where MKL is several times faster."
+    return (b.t() @ a.t()).t().contiguous() if b.shape[1] <= 16 < a.shape[0] else a @ b
+
+class _Linear(torch.autograd.Function):
+    "`F.linear(x, w, b)` with narrow products taken in MKL's fast orientation."
+    @staticmethod
+    def forward(ctx, x, w, b):
+        x2 = x.reshape(-1, x.shape[-1])
+        ctx.save_for_backward(x2, w); ctx.in_shape = x.shape
+        return _mm(x2, w.t()).add_(b).reshape(*x.shape[:-1], w.shape[0])
+
+    @staticmethod
+    def backward(ctx, g):
+        x2, w = ctx.saved_tensors
+        g2 = g.reshape(-1, g.shape[-1])
+        gx = _mm(g2, w).reshape(ctx.in_shape) if ctx.needs_input_grad[0] else None
+        gw = _mm(g2.t(), x2) if ctx.needs_input_grad[1] else None
+        return gx, gw, (g2.sum(0) if ctx.needs_input_grad[2] else None)
 
 # %% ../../nbs/20_quantizer.ipynb #92897022
 def kmeans(x:torch.Tensor, # vectors, [N, D] with N >= k
@@ -89,12 +133,12 @@ class EMACodebook(nn.Module):
     def project(self, r:torch.Tensor, # input vectors [N, dim]
                ) -> torch.Tensor:
         "The vectors in lookup space: `r` itself, or its normalised low-dimensional projection."
-        return F.normalize(self.in_proj(r), dim=-1) if self.lookup_dim else r
+        return F.normalize(_Linear.apply(r, self.in_proj.weight, self.in_proj.bias), dim=-1) if self.lookup_dim else r
 
     def decode(self, codes:torch.Tensor, # vectors in lookup space [N, lookup_dim or dim]
               ) -> torch.Tensor:
         "Map lookup-space vectors back to the input space."
-        return self.out_proj(codes) if self.lookup_dim else codes
+        return _Linear.apply(codes, self.out_proj.weight, self.out_proj.bias) if self.lookup_dim else codes
 
     @torch.no_grad()
     def _pool_and_init(self, z, n):
@@ -110,17 +154,17 @@ class EMACodebook(nn.Module):
         self.initted.fill_(True)
 
     @torch.no_grad()
-    def _ema_update(self, z, idx):
+    def _ema_update(self, z, idx, counts=None):
         "One EMA step of counts and sums, then dead-code replacement."
         n, K = len(z), self.codebook_size
-        counts = torch.bincount(idx, minlength=K).to(z.dtype)
+        counts = (torch.bincount(idx, minlength=K) if counts is None else counts).to(z.dtype)
         sums = torch.zeros_like(self.embed).index_add_(0, idx, z)
         self.cluster_size.lerp_(counts, 1 - self.decay)
         self.embed_avg.lerp_(sums, 1 - self.decay)
         total = self.cluster_size.sum()
         smoothed = (self.cluster_size + self.eps) / (total + K * self.eps) * total
-        embed = self.embed_avg / smoothed.unsqueeze(1)
-        self.embed.copy_(F.normalize(embed, dim=-1) if self.lookup_dim else embed)
+        torch.div(self.embed_avg, smoothed.unsqueeze(1), out=self.embed)
+        if self.lookup_dim: self.embed.copy_(F.normalize(self.embed, dim=-1))
         dead = (self.cluster_size < self.dead_threshold(n)).nonzero().squeeze(1)
         limit = max(1, int(self.max_replace_fraction * K))
         if len(dead) > limit: dead = dead[self.cluster_size[dead].argsort()[:limit]]
@@ -131,20 +175,26 @@ class EMACodebook(nn.Module):
             self.cluster_size[dead] = n / K
             self.replaced += len(dead)
 
+    def _assign(self, r, can_init=True):
+        "`r` in lookup space `z` (with its gradient), its codes and their indices; in training also pool, EMA-update and count."
+        z = self.project(r)
+        zd = z.detach()
+        if self.training and not self.initted and can_init: self._pool_and_init(zd, len(z))
+        idx = nearest_code(zd, self.embed, cosine=bool(self.lookup_dim))
+        code = self.embed.index_select(0, idx)   # a copy, so the EMA update below leaves it alone
+        if self.training:
+            counts = torch.bincount(idx, minlength=self.codebook_size)   # one histogram for usage and EMA
+            self.usage_counts += counts
+            self.steps += 1
+            if self.initted: self._ema_update(zd, idx, counts)
+        return z, code, idx
+
     def forward(self, r:torch.Tensor, # input vectors [N, dim]
                 can_init:bool=True, # False while an earlier level is not initialised yet
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "Quantize `r`: (quantized [N, dim], code indices [N], unweighted commitment loss)."
-        z = self.project(r)
-        if self.training and not self.initted and can_init: self._pool_and_init(z.detach(), len(z))
-        idx = nearest_code(z.detach(), self.embed, cosine=bool(self.lookup_dim))
-        code = self.embed[idx]
-        commit = F.mse_loss(z, code)
-        if self.training:
-            self.usage_counts += torch.bincount(idx, minlength=self.codebook_size)
-            self.steps += 1
-            if self.initted: self._ema_update(z.detach(), idx)
-        return self.decode(z + (code - z).detach()), idx, commit
+        z, code, idx = self._assign(r, can_init)
+        return self.decode(z + (code - z).detach()), idx, F.mse_loss(z, code)
 
 # %% ../../nbs/20_quantizer.ipynb #7628f1e5
 class ResidualQuantizer(nn.Module):
@@ -165,13 +215,19 @@ class ResidualQuantizer(nn.Module):
         "Quantize `x`: (quantized [..., dim], indices [..., Q] long, unweighted commitment loss per level [Q])."
         if x.shape[-1] != self.dim: raise ValueError(f"ResidualQuantizer: expected vectors of width {self.dim}, got shape {tuple(x.shape)}")
         flat = x.reshape(-1, self.dim)
-        residual, total, indices, losses = flat, torch.zeros_like(flat), [], []
-        for i, level in enumerate(self.levels):
-            q, idx, commit = level(residual, can_init=all(bool(l.initted) for l in self.levels[:i]))
-            residual = residual - q.detach()
-            total = total + q
-            indices.append(idx); losses.append(commit)
-        if self.lookup_dim is None: total = flat + (total - flat).detach()
+        residual, total, indices, losses, ready = flat, None, [], [], True
+        for level in self.levels:
+            z, code, idx = level._assign(residual, can_init=ready)
+            if self.training: ready = ready and bool(level.initted)
+            losses.append(F.mse_loss(z, code)); indices.append(idx)
+            if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
+                residual = residual - code
+                total = code.clone() if total is None else total.add_(code)   # mse_loss keeps `code`: add into a copy
+            else:
+                q = level.decode(z + (code - z).detach())
+                residual = residual - q.detach()
+                total = q if total is None else total + q
+        if self.lookup_dim is None: total = flat + (total - flat.detach())
         return total.reshape(x.shape), torch.stack(indices, -1).reshape(*x.shape[:-1], -1), torch.stack(losses)
 
     def get_output_from_indices(self, indices:torch.Tensor, # code indices [..., Q]
@@ -179,7 +235,7 @@ class ResidualQuantizer(nn.Module):
         "The quantized vectors [..., dim] that `indices` stand for (sum of the levels' codes)."
         if indices.shape[-1] != self.num_quantizers:
             raise ValueError(f"get_output_from_indices: last dimension must be num_quantizers={self.num_quantizers}, got shape {tuple(indices.shape)}")
-        return sum(level.decode(level.embed[indices[..., i]]) for i, level in enumerate(self.levels))
+        return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels))
 
     def reset_usage(self):
         "Zero the running histograms, replacement counters and step counters of every level."

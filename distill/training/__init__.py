@@ -203,10 +203,16 @@ def _prepare(source, out, sample_rate):
     return out, corpus
 
 # %% ../../nbs/50_training.ipynb #eadcae22
-def _metadata(corpus, train_idx, val_idx, seconds, name):
-    return dict(name=name, corpus_files=len(corpus.files), corpus_duration_s=round(corpus.duration_s, 3),
-                train_files=[corpus.files[i].name for i in train_idx], val_files=[corpus.files[i].name for i in val_idx],
-                skipped_files=[[str(p), r] for p, r in corpus.skipped], training_seconds=round(seconds, 2))
+def _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, **fit_kw):
+    "Run `_fit`, then save the model with its configs, final codebook health, history and metadata."
+    history, skipped, seconds = _fit(task, corpus, train_idx, val_idx, out, **fit_kw)
+    train_files, val_files = [corpus.files[i] for i in train_idx], [corpus.files[i] for i in val_idx]
+    metadata = dict(name=name or out.name, corpus_files=len(corpus.files), corpus_duration_s=round(corpus.duration_s, 3),
+                    train_files=[f.name for f in train_files], val_files=[f.name for f in val_files],
+                    skipped_files=[[str(p), r] for p, r in corpus.skipped], training_seconds=round(seconds, 2))
+    path = save_model(task.model, out / 'model.distill', spectrogram, config,
+                      history['health'][-1] if task.health else None, history, metadata)
+    return TrainResult(task.model, task.kind, corpus, train_files, val_files, spectrogram, config, history, path, seconds, skipped)
 
 # %% ../../nbs/50_training.ipynb #83cca8b5
 def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Corpus`
@@ -234,14 +240,10 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
         total, rec, com = vqvae_loss(recon, x, commit, config.commitment_weight)
         return total, dict(recon=rec.item(), commitment=com.item())
     task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health)
-    history, skipped, seconds = _fit(task, corpus, train_idx, val_idx, out, batch_size=config.batch_size,
+    return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate,
         weight_decay=config.weight_decay, clip_norm=config.gradient_clip_norm, chunk_s=config.chunk_duration_s, seed=seed,
         augment_data=augment_data, resume=resume, checkpoint_every=checkpoint_every, progress=progress)
-    path = save_model(model, out / 'model.distill', spectrogram, config, history['health'][-1], history,
-                      _metadata(corpus, train_idx, val_idx, seconds, name or Path(out).name))
-    return TrainResult(model, 'vqvae', corpus, [corpus.files[i] for i in train_idx], [corpus.files[i] for i in val_idx],
-                       spectrogram, config, history, path, seconds, skipped)
 
 # %% ../../nbs/50_training.ipynb #21ef85a3
 def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Corpus`
@@ -284,14 +286,10 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
             total, rec, kl = vae_loss(recon, x, mu, logvar, kl_w, config.free_bits)
             return total, dict(recon=rec.item(), kl=kl.item())
     task = _Task('vae', model, features, step_loss)
-    history, skipped, seconds = _fit(task, corpus, train_idx, val_idx, out, batch_size=config.batch_size,
+    return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate, weight_decay=0.01,
         clip_norm=1.0, chunk_s=config.chunk_duration_s, seed=seed, augment_data=augment_data, resume=resume,
         checkpoint_every=checkpoint_every, progress=progress)
-    path = save_model(model, out / 'model.distill', spectrogram, config, None, history,
-                      _metadata(corpus, train_idx, val_idx, seconds, name or Path(out).name))
-    return TrainResult(model, 'vae', corpus, [corpus.files[i] for i in train_idx], [corpus.files[i] for i in val_idx],
-                       spectrogram, config, history, path, seconds, skipped)
 
 # %% ../../nbs/50_training.ipynb #dc80a375
 def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned into one with `load_model`)
