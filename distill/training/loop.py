@@ -182,7 +182,7 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
                           "a smaller codebook_size may suit this corpus", stacklevel=3)
         if minutes is not None and epoch == start_epoch == 0:
             per_epoch = history['epoch_seconds'][0]
-            plan['epochs'] = max(1, min(max_epochs, int(minutes * 60 / per_epoch)))
+            plan['epochs'] = max(1, int(minutes * 60 / per_epoch))
         if progress and (epoch in (start_epoch, plan['epochs'] - 1) or (epoch + 1) % max(1, plan['epochs'] // 20) == 0):
             _progress(epoch, plan['epochs'], row, health, spent)
         epoch += 1
@@ -219,7 +219,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                 out:str|Path, # folder for the model file and checkpoints (created if needed)
                 config:VQVAEConfig|None=None, # default: `get_adaptive_vqvae_config(files in the corpus)`
                 epochs:int|None=None, # overrides `config.max_epochs`
-                minutes:float|None=None, # a time budget instead of a number of epochs
+                minutes:float|None=None, # a time budget in minutes, instead of a number of epochs
                 seed:int=0, # seeds the split, the model's initialisation and every random draw
                 augment_data:bool=True, # gain/shift/noise augmentation of training chunks
                 resume:bool=False, # continue from `out/checkpoint.pt` if there is one
@@ -251,7 +251,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
               config:TrainingConfig|None=None, # default: `TrainingConfig()` with the corpus-sized batch and split
               loss:str='combined', # 'combined' (complex mel, `compute_combined_loss`) or 'vae' (log-mel, `vae_loss`)
               epochs:int|None=None, # overrides `config.max_epochs`
-              minutes:float|None=None, # a time budget instead of a number of epochs
+              minutes:float|None=None, # a time budget in minutes, instead of a number of epochs
               seed:int=0, # seeds the split, the model's initialisation and every random draw
               augment_data:bool=True, # gain/shift/noise augmentation of training chunks
               resume:bool=False, # continue from `out/checkpoint.pt` if there is one
