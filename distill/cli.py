@@ -4,9 +4,8 @@
 
 # %% ../nbs/60_cli.ipynb #5daa8b66
 from __future__ import annotations
-import json, sys, warnings
+import sys, warnings
 from pathlib import Path
-import torch
 import soundfile as sf
 import soxr
 from fastcore.script import call_parse, Param

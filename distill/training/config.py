@@ -4,7 +4,7 @@
 
 # %% ../../nbs/00_config.ipynb #089f4b37
 from __future__ import annotations
-from dataclasses import dataclass, field, fields, asdict, is_dataclass
+from dataclasses import dataclass, field, fields
 import typing
 
 # %% auto #0

@@ -5,14 +5,14 @@
 # %% ../../nbs/50_training.ipynb #cc0229a1
 from __future__ import annotations
 import json, math, os, sys, time, warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 import soundfile as sf
 import matplotlib
 import matplotlib.pyplot as plt
-from .config import LossConfig, TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
+from .config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
 from ..audio.io import Corpus, load_corpus, chunk_audio, chunk_clips
 from ..audio.spectrogram import AudioSpectrogram, ComplexSpectrogram
 from ..models.vqvae import ConvVQVAE
