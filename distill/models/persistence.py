@@ -16,12 +16,13 @@ from .vqvae import ConvVQVAE
 from .vae import ConvVAE
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_KINDS', 'ModelFileError', 'ModelFile', 'save_model', 'read_model_header',
-           'load_model']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'GENERATOR_PREFIX', 'MODEL_KINDS', 'ModelFileError', 'ModelFile', 'save_model',
+           'read_model_header', 'load_model']
 
 # %% ../../nbs/40_persistence.ipynb #36e0b4f4
 FORMAT = 'distill-model'
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+GENERATOR_PREFIX = 'generator.'
 MODEL_KINDS = {'vqvae': ConvVQVAE, 'vae': ConvVAE}
 
 # %% ../../nbs/40_persistence.ipynb #fbbf4d7e
@@ -31,7 +32,7 @@ class ModelFileError(ValueError):
 # %% ../../nbs/40_persistence.ipynb #91435b8e
 @dataclass
 class ModelFile:
-    "A loaded model with the configs, codebook health, loss history and metadata saved beside it."
+    "A loaded model with the configs, codebook health, loss history, metadata and generator saved beside it."
     model: torch.nn.Module
     kind: str
     spectrogram: SpectrogramConfig
@@ -39,6 +40,8 @@ class ModelFile:
     codebook_health: list | None = None
     history: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
+    generator: dict | None = None          # kind, hparams and figures of the generator, if the file has one
+    generator_state: dict | None = None    # its tensors (names without the prefix)
 
 # %% ../../nbs/40_persistence.ipynb #cb5fb967
 def _kind_of(model):
@@ -54,6 +57,8 @@ def save_model(model:torch.nn.Module, # a ConvVQVAE or ConvVAE
                codebook_health:list|None=None, # per-level usage/perplexity/dead codes at the end of training
                history:dict|None=None, # loss history, e.g. {'train': [...], 'val': [...]}
                metadata:dict|None=None, # anything else JSON-able: name, corpus file count and duration...
+               generator:torch.nn.Module|None=None, # a module with `generator_kind` and `hparams` (a prior), stored beside the model
+               generator_info:dict|None=None, # JSON-able figures of the generator (held-out bits, training time...)
               ) -> Path:
     "Write `model` and everything needed to rebuild it to `path`, atomically."
     path = Path(path)
@@ -62,8 +67,12 @@ def save_model(model:torch.nn.Module, # a ConvVQVAE or ConvVAE
                   spectrogram=dict(type=type(spectrogram).__name__, **spectrogram.to_dict()),
                   config=None if config is None else dict(type=type(config).__name__, **config.to_dict()),
                   codebook_health=codebook_health, history=history or {},
-                  metadata=dict(saved_at=datetime.now(timezone.utc).isoformat(timespec='seconds'), **(metadata or {})))
+                  metadata={**(metadata or {}), 'saved_at': datetime.now(timezone.utc).isoformat(timespec='seconds')},
+                  generator=None if generator is None else dict(kind=generator.generator_kind, hparams=generator.hparams,
+                                                                info=generator_info or {}))
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
+    if generator is not None:
+        tensors.update({GENERATOR_PREFIX + k: v.detach().cpu().contiguous().clone() for k, v in generator.state_dict().items()})
     if not path.parent.is_dir(): raise ModelFileError(f"{path}: the folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     os.close(fd)
@@ -89,8 +98,9 @@ def read_model_header(path:str|Path, # the model file
     "The JSON header of a distill model file, checked; no tensors are read and nothing is unpickled."
     path = Path(path)
     if not path.is_file(): raise ModelFileError(f"{path}: no such file")
-    with open(path, 'rb') as f: head = f.read(8)
-    if head[:2] == b'PK' or head[:1] == b'\x80':
+    with open(path, 'rb') as f: head, brace = f.read(8), f.read(1)
+    looks_safetensors = len(head) == 8 and brace == b'{'        # a little-endian header length, then the JSON header
+    if not looks_safetensors and (head[:4] == b'PK\x03\x04' or head[:1] == b'\x80'):
         raise ModelFileError(f"{path}: this is a pickle/torch.save file; distill model files never use pickle, "
                              "and loading one could run arbitrary code, so it is refused")
     try:
@@ -114,16 +124,21 @@ def load_model(path:str|Path, # the model file
                kind:str|None=None, # 'vqvae' or 'vae' to insist on one kind; None accepts either
                device:str|torch.device='cpu', # where to put the model
               ) -> ModelFile:
-    "Rebuild the model saved in `path`, in eval mode, with its configs, history and metadata."
+    "Rebuild the model saved in `path`, in eval mode, with its configs, history, metadata and generator."
     path = Path(path)
     header = read_model_header(path)
     if kind is not None and header['kind'] != kind:
         raise ModelFileError(f"{path}: holds a {header['kind']!r} model, expected {kind!r}")
     try: model = MODEL_KINDS[header['kind']](**header['hparams'])
     except (TypeError, ValueError) as e: raise ModelFileError(f"{path}: cannot rebuild the model from its hparams: {e}") from None
-    try: model.load_state_dict(safetensors.torch.load_file(str(path)), strict=True)
+    try: tensors = safetensors.torch.load_file(str(path), device=str(device))
+    except Exception as e: raise ModelFileError(f"{path}: cannot read the weights: {e}") from None
+    gen = {k[len(GENERATOR_PREFIX):]: v for k, v in tensors.items() if k.startswith(GENERATOR_PREFIX)}
+    try: model.load_state_dict({k: v for k, v in tensors.items() if not k.startswith(GENERATOR_PREFIX)}, strict=True)
     except Exception as e: raise ModelFileError(f"{path}: weights do not fit the model: {e}") from None
+    if (header.get('generator') is None) != (not gen):
+        raise ModelFileError(f"{path}: the generator's header and its weights disagree (one is missing)")
     spec = _config_from(header['spectrogram'], path, 'spectrogram')
     config = None if header.get('config') is None else _config_from(header['config'], path, 'training')
     return ModelFile(model.to(device).eval(), header['kind'], spec, config, header.get('codebook_health'),
-                     header.get('history') or {}, header.get('metadata') or {})
+                     header.get('history') or {}, header.get('metadata') or {}, header.get('generator'), gen or None)

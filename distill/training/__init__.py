@@ -7,7 +7,8 @@ __all__ = []
 
 # %% ../../nbs/55_training_api.ipynb #121ea264
 import importlib
-from .config import LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae_config
+from .config import (LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae_config,
+                                     PriorConfig, get_adaptive_prior_config)
 
 # %% ../../nbs/55_training_api.ipynb #93ab0947
 def __getattr__(name):

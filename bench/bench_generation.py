@@ -1,0 +1,72 @@
+"""Generation: the prior's training time and held-out bits per code against its baselines, and sampling speed.
+
+Usage: python bench/bench_generation.py [--corpus FOLDER] [--model FILE] [--codec-epochs N] [--out DIR]
+
+1. A codec: --model (a model file written by distill_train on --corpus, whose train/validation split it
+   reuses) or else `train_vqvae` on the corpus for --codec-epochs (default 40). The corpus defaults to
+   Hydrogen's GMRockKit (see CONTRIBUTING.md), else the demo corpus.
+2. The prior: `fit_generator` with the corpus-sized `PriorConfig`; prints its training time and held-out
+   bits per code next to the unigram and repeat-previous-column baselines measured in the same run.
+3. Sampling speed, median of 3 runs each, on this machine's threads: codes per second of the prior alone,
+   and seconds of audio generated per wall-clock second including decoding and Griffin-Lim (64
+   iterations), for one 3 s sound and for a batch of 8. Target: at least 10x real time.
+"""
+import argparse, statistics, tempfile, time
+from pathlib import Path
+
+import torch
+
+from distill.audio.io import load_corpus, make_demo_corpus
+from distill.models.persistence import load_model
+from distill.models.prior import sample_codes
+from distill.training import train_vqvae, TrainResult
+from distill.generation import fit_generator, generate, load_generator
+
+GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
+
+def median_time(fn, runs=3):
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--corpus', default=str(GMROCK) if GMROCK.is_dir() else None)
+    ap.add_argument('--model', default=None)
+    ap.add_argument('--codec-epochs', type=int, default=40)
+    ap.add_argument('--out', default=None)
+    a = ap.parse_args()
+    out = Path(a.out or tempfile.mkdtemp())
+    folder = a.corpus
+    if folder is None: folder = make_demo_corpus(out / 'demo_corpus') and out / 'demo_corpus'
+    corpus = load_corpus(folder)
+    print(f"corpus {folder}: {corpus}; {torch.get_num_threads()} threads")
+    if a.model:
+        mf = load_model(a.model)
+        byname = {f.name: f for f in corpus.files}
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / 'model.distill'
+        path.write_bytes(Path(a.model).read_bytes())
+        res = TrainResult(mf.model, mf.kind, corpus, [byname[n] for n in mf.metadata['train_files']],
+                          [byname[n] for n in mf.metadata['val_files']], mf.spectrogram, mf.config, mf.history, path, 0.0, 0)
+    else:
+        res = train_vqvae(corpus, out / 'codec', epochs=a.codec_epochs, progress=False, checkpoint_every=0)
+    print(f"codec: {len(res.train_files)} training files, {len(res.val_files)} held out")
+    info = fit_generator(res, progress=False)
+    print(f"prior: {info['epochs']} epochs in {info['seconds']:.1f} s ({info['train_codes']} training codes)")
+    print(f"held-out bits per code: prior {info['bits_per_code']:.3f} | unigram {info['unigram_bits']:.3f} "
+          f"| repeat previous column {info['repeat_bits']:.3f}")
+    print(f"  prior / unigram {info['bits_per_code'] / info['unigram_bits']:.3f}, prior / repeat {info['bits_per_code'] / info['repeat_bits']:.3f}")
+    mf = load_model(res.model_path)
+    prior = load_generator(mf)
+    cols = 18                                                      # 3 s at the default grid (282 frames / 16)
+    for n in (1, 8):
+        t = median_time(lambda: sample_codes(prior, n, cols, seed=0))
+        codes = n * cols * prior.tokens_per_column
+        g = median_time(lambda: generate(mf, n=n, seconds=3.0, seed=0))
+        print(f"n={n}: sampling {codes / t:,.0f} codes/s ({t:.2f} s); with decoding and Griffin-Lim: "
+              f"{n * 3.0 / g:.1f}x real time ({g:.2f} s for {n} x 3 s)")
+
+if __name__ == '__main__':
+    main()
