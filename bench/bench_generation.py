@@ -8,8 +8,8 @@ Usage: python bench/bench_generation.py [--corpus FOLDER] [--model FILE] [--code
 2. The prior: `fit_generator` with the corpus-sized `PriorConfig`; prints its training time and held-out
    bits per code next to the unigram and repeat-previous-column baselines measured in the same run.
 3. Sampling speed, median of 3 runs each, on this machine's threads: codes per second of the prior alone,
-   and seconds of audio generated per wall-clock second including decoding and Griffin-Lim (64
-   iterations), for one 3 s sound and for a batch of 8. Target: at least 10x real time.
+   and seconds of audio generated per wall-clock second including decoding and Griffin-Lim (generation's
+   default of 16 iterations), for one 3 s sound and for a batch of 8. Target: at least 10x real time.
 """
 import argparse, statistics, tempfile, time
 from pathlib import Path

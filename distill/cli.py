@@ -14,6 +14,8 @@ from .audio.io import AudioLoadError, load_audio, make_demo_corpus
 from .models.persistence import ModelFileError, load_model, read_model_header
 from .training import train_vqvae, train_vae, write_report, reconstruct
 from .generation import fit_generator, generate, interpolate, write_sounds
+from .training.report import write_index_page
+from .progress import progress
 
 # %% auto #0
 __all__ = ['PRIOR_SHARE', 'distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model', 'distill_info']
@@ -32,12 +34,12 @@ def _run(prog, fn):
 # %% ../nbs/60_cli.ipynb #9e078a4c
 PRIOR_SHARE = 0.2      # share of a --minutes budget that goes to the RVQ-VAE's prior
 
-def _train_generator(res, minutes, prior_epochs, seed):
+def _train_generator(res, minutes, prior_epochs, seed, quiet):
     "Fit the run's generator into its model file and write four generated sounds beside it; the figures."
     config = get_adaptive_prior_config(len(res.corpus.files))
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
-    info = fit_generator(res, config, minutes, seed)
+    info = fit_generator(res, config, minutes, seed, progress=not quiet)
     waves, mels = generate(load_model(res.model_path), n=4, seconds=2.0, seed=seed)
     files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate)
     if 'bits_per_code' in info:
@@ -58,6 +60,7 @@ def distill_train(
     no_augment:Param("switch off gain/shift/noise augmentation", action='store_true')=False,
     prior_epochs:Param("epochs of the RVQ-VAE's prior over codes (default: sized to the corpus)", int)=None,
     no_generator:Param("train the codec only: no prior, no generated sounds", action='store_true')=False,
+    quiet:Param("no progress bars", action='store_true')=False,
 ):
     "Train a model on a folder of sounds and write it, with plots, examples and a summary, to OUT."
     def main():
@@ -77,11 +80,11 @@ def distill_train(
             warnings.simplefilter('always')
             warnings.showwarning = lambda msg, *a, **k: print(f"warning: {msg}", file=sys.stderr, flush=True)
             res = train(src, out, epochs=epochs, minutes=None if minutes is None else minutes * (1 - share), seed=seed,
-                        resume=resume, augment_data=not no_augment)
-            gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed)
-        summary = write_report(res)
+                        resume=resume, augment_data=not no_augment, progress=not quiet)
+            gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet)
+        summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'])
         val = summary['final']['val_loss']
-        print(f"wrote {res.model_path} and its report to {res.model_path.parent}/ ({summary['epochs']} epochs, "
+        print(f"wrote {res.model_path} and its report to {res.model_path.parent}/report.html ({summary['epochs']} epochs, "
               f"{summary['seconds']:.0f} s, final validation loss {'-' if val is None else f'{val:.4f}'})")
     _run('distill_train', main)
 
@@ -92,13 +95,14 @@ def distill_reconstruct(
     files:Param("sound files to reconstruct", str, opt=False, nargs='+'),
     out:Param("folder for the reconstructed WAVs", str, required=True)=None,
     n_iter:Param("Griffin-Lim iterations", int)=64,
+    quiet:Param("no progress bar", action='store_true')=False,
 ):
     "Encode and decode whole sound files through a model, writing WAVs at each input's sample rate."
     def main():
         mf = load_model(model_file)
         dest = Path(out); dest.mkdir(parents=True, exist_ok=True)
-        sr, done = mf.spectrogram.sample_rate, 0
-        for f in map(Path, files):
+        sr, items = mf.spectrogram.sample_rate, []
+        for f in progress(list(map(Path, files)), 'reconstructing', quiet):
             try:
                 native = sf.info(f).samplerate if f.is_file() else sr
                 x = load_audio(f, sr)
@@ -110,8 +114,10 @@ def distill_reconstruct(
             if native != sr: y = soxr.resample(y, sr, native)
             target = dest / f"{f.stem}_reconstructed.wav"
             sf.write(target, y / max(1.0, abs(y).max()), native, subtype='PCM_16')
-            print(f"{f} -> {target}", flush=True); done += 1
-        if not done: raise ValueError("no file could be reconstructed")
+            items.append(dict(name=f.name, wav=target.name, note=f'reconstructed from {f}'))
+        if not items: raise ValueError("no file could be reconstructed")
+        page = write_index_page(dest, f'Reconstructed by {Path(model_file).name}', items)
+        print(f"wrote {len(items)} reconstruction(s) to {dest}/ (open {page.name})", flush=True)
     _run('distill_reconstruct', main)
 
 # %% ../nbs/60_cli.ipynb #1749f738
@@ -127,7 +133,8 @@ def distill_generate(
     seed:Param("random seed: the same seed gives the same sounds", int)=0,
     prompt:Param("a sound file to continue", str)=None,
     between:Param("two sound files to interpolate between (VAE models)", str, nargs=2)=None,
-    n_iter:Param("Griffin-Lim iterations", int)=64,
+    n_iter:Param("Griffin-Lim iterations", int)=16,
+    quiet:Param("no progress bar", action='store_true')=False,
 ):
     "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, to OUT."
     def main():
@@ -144,9 +151,12 @@ def distill_generate(
             waves, mels = interpolate(mf, a, b, n, n_iter, seed)
         else:
             clip = None if prompt is None else load_audio(prompt, sr)
-            waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=True)
+            waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=not quiet)
         files = write_sounds(out, waves, mels, sr, 'between' if between else 'generated')
-        print(f"wrote {len(files)} sounds ({waves.shape[1] / sr:.2f} s each) to {out}/")
+        how = (f"from {between[0]} to {between[1]}" if between else f"seed {seed}, temperature {temperature}"
+               + (f", continuing {prompt}" if prompt else ''))
+        page = write_index_page(out, f'Generated by {Path(model_file).name}', [dict(name=Path(d['wav']).stem, note=how, **d) for d in files])
+        print(f"wrote {len(files)} sounds ({waves.shape[1] / sr:.2f} s each) to {out}/ (open {page.name})")
     _run('distill_generate', main)
 
 # %% ../nbs/60_cli.ipynb #1b5dadb4

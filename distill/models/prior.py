@@ -15,8 +15,8 @@ from .vqvae import ConvVQVAE
 from ..progress import Progress
 
 # %% auto #0
-__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'sample_codes', 'unigram_bits', 'repeat_bits',
-           'prior_bits', 'fit_prior', 'encode_codes', 'PriorResult', 'train_prior']
+__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
+           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes [B, rows*columns, Q], positions row-major as `ConvVQVAE` gives them
@@ -128,7 +128,8 @@ def filter_logits(logits:torch.Tensor, # next-code logits [..., K]
     return logits
 
 # %% ../../nbs/52_prior.ipynb #c859bbdd
-def _check_sampling(temperature, top_k, top_p):
+def check_sampling(temperature, top_k, top_p):
+    "Raise a ValueError naming the first sampling setting out of range."
     if not (isinstance(temperature, (int, float)) and temperature > 0): raise ValueError(f"temperature must be positive, got {temperature!r}")
     if top_k is not None and top_k < 1: raise ValueError(f"top-k must be at least 1, got {top_k!r}")
     if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"top-p must be in (0, 1], got {top_p!r}")
@@ -145,7 +146,7 @@ def sample_codes(prior:CodePrior, # a trained prior
                  progress:bool=False, # show a progress bar (a step per time column)
                 ) -> torch.Tensor:
     "`n` code sequences [n, columns*rows*Q], continuing `prompt` if one is given."
-    _check_sampling(temperature, top_k, top_p)
+    check_sampling(temperature, top_k, top_p)
     prior.eval()
     dev = prior.head.weight.device
     g = torch.Generator(dev).manual_seed(seed)

@@ -225,7 +225,7 @@ class PriorConfig(Config):
     weight_decay: float = 0.01
     batch_size: int = 4
     context_columns: int = 24
-    token_corruption: float = 0.1
+    token_corruption: float = 0.0
 
     def validate(self):
         "Check every field is in range."
@@ -245,7 +245,6 @@ def get_adaptive_prior_config(file_count:int, # number of audio files in the cor
     if isinstance(file_count, bool) or not isinstance(file_count, int):
         raise ConfigError(f"file_count: must be a whole number of files, got {file_count!r}")
     _require(file_count >= 1, 'file_count', f"must be at least 1 (a corpus needs at least one file), got {file_count}")
-    if file_count <= 20:    tier = dict(hidden=64,  layers=2, heads=4, dropout=0.3, max_epochs=60,  learning_rate=2e-3)
-    elif file_count <= 100: tier = dict(hidden=128, layers=2, heads=4, dropout=0.3, max_epochs=60,  learning_rate=2e-3)
-    else:                   tier = dict(hidden=256, layers=4, heads=4, dropout=0.2, max_epochs=100, learning_rate=1e-3)
+    if file_count <= 100: tier = dict(hidden=128, layers=2, heads=4, dropout=0.3, max_epochs=60,  learning_rate=2e-3)
+    else:                 tier = dict(hidden=256, layers=4, heads=4, dropout=0.2, max_epochs=100, learning_rate=1e-3)
     return PriorConfig(**tier, batch_size=min(4, file_count))

@@ -20,6 +20,8 @@ from ..models.vae import ConvVAE
 from ..models.quantizer import usage_stats
 from ..models.losses import vqvae_loss, vae_loss, compute_combined_loss, create_stft_loss, get_kl_weight, NonFiniteError
 from ..models.persistence import save_model, load_model, ModelFile
+from .report import report_page, save_mel_png
+from ..progress import Progress
 
 # %% auto #0
 __all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'reconstruct', 'plot_losses',
@@ -89,17 +91,6 @@ class TrainResult:
     seconds: float
     skipped_steps: int
 
-# %% ../../nbs/50_training.ipynb #39b48ce5
-def _progress(epoch, n_epochs, row, health, elapsed, file=sys.stdout):
-    "A progress line: a bar, the losses, per-level usage and the time left (printed about 20 times a run)."
-    done = (epoch + 1) / n_epochs
-    bar = '#' * round(20 * done) + '-' * (20 - round(20 * done))
-    use = '' if not health else ' usage ' + '/'.join(f"{h['utilization']:.0%}" for h in health)
-    eta = elapsed / (epoch + 1) * (n_epochs - epoch - 1)
-    val = '' if row['val'] is None else f" val {row['val']:.4f}"
-    print(f"[{bar}] epoch {epoch+1}/{n_epochs} train {row['train']:.4f}{val}{use} "
-          f"{elapsed:.0f}s elapsed, ~{eta:.0f}s left", file=file, flush=True)
-
 # %% ../../nbs/50_training.ipynb #2134151f
 def _validate(task, val_x, batch_size, epoch, n_epochs):
     "Mean loss over the validation chunks (batches with a non-finite loss left out; None if all were)."
@@ -143,6 +134,8 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         print(f"resuming {ckpt} at epoch {start_epoch + 1}/{plan['epochs']}", flush=True)
     elif resume: print(f"no checkpoint in {out}: starting from scratch", flush=True)
     epoch = start_epoch
+    bar = Progress(plan['epochs'], 'training', quiet=not progress)
+    if start_epoch: bar.update(start_epoch)
     while epoch < plan['epochs']:
         t0 = time.perf_counter()
         torch.manual_seed(seed * 100_003 + epoch)       # dropout, k-means and dead-code draws of this epoch
@@ -183,12 +176,14 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         if minutes is not None and epoch == start_epoch == 0:
             per_epoch = history['epoch_seconds'][0]
             plan['epochs'] = max(1, int(minutes * 60 / per_epoch))
-        if progress and (epoch in (start_epoch, plan['epochs'] - 1) or (epoch + 1) % max(1, plan['epochs'] // 20) == 0):
-            _progress(epoch, plan['epochs'], row, health, spent)
+        bar.set_total(plan['epochs'])
+        usage = {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
+        bar.update(1, train=row['train'], **({} if val is None else dict(val=val)), **usage)
         epoch += 1
         if checkpoint_every and (epoch % checkpoint_every == 0 or epoch == plan['epochs']):
             _atomic_torch_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                                     epoch=epoch, skipped_steps=skipped, seconds=spent, history=history, plan=plan), ckpt)
+    bar.close()
     model.eval()
     if skipped: warnings.warn(f"{skipped} step(s) had a non-finite loss and were skipped", stacklevel=2)
     return history, skipped, spent
@@ -337,8 +332,10 @@ def plot_codebooks(history:dict, # `TrainResult.history` of an RVQ-VAE run
 def write_report(result:TrainResult, # a finished run
                  n_examples:int=3, # validation chunks to plot and write as WAV pairs
                  n_iter:int=64, # Griffin-Lim iterations for the WAVs
+                 generated:list[dict]|None=None, # generated sounds already in the run folder: `{'wav': ..., 'png': ...}` each
+                 prior:dict|None=None, # the generator's figures (held-out bits per code and baselines, time)
                 ) -> dict:
-    "Write loss.png, codebooks.png, reconstructions.png, WAV pairs and summary.json beside the model file."
+    "Write loss.png, codebooks.png, reconstructions.png, WAV pairs, summary.json and report.html beside the model file."
     out, sr = result.model_path.parent, result.corpus.sample_rate
     with matplotlib.rc_context({'figure.max_open_warning': 0}):
         fig, ax = plt.subplots(figsize=(6, 3.5)); plot_losses(result.history, ax); fig.tight_layout()
@@ -352,23 +349,29 @@ def write_report(result:TrainResult, # a finished run
     n = round(result.config.chunk_duration_s * sr)
     chunks = torch.stack([chunk_audio(c, n)[0] for c in clips[:n_examples]])   # each file's first second: its attack
     fig, axs = plt.subplots(2, len(chunks), figsize=(3.2 * len(chunks), 5), squeeze=False)
-    wavs = []
+    examples = []
     for j, c in enumerate(chunks):
         x, r, y = reconstruct(mf, c, n_iter)
         for row, m, t in ((0, x, 'original'), (1, r, 'reconstructed')):
             axs[row, j].imshow(m[0].numpy(), origin='lower', aspect='auto', cmap='magma'); axs[row, j].set_title(f'{t} {j}')
-        for tag, w in (('original', c), ('reconstructed', y)):
+        example = {}
+        for tag, w, m in (('original', c, x), ('reconstructed', y, r)):
             sf.write(out / f'example_{j}_{tag}.wav', (w / max(1.0, float(w.abs().max()))).numpy(), sr, subtype='PCM_16')
-        wavs.append([f'example_{j}_original.wav', f'example_{j}_reconstructed.wav'])
+            save_mel_png(m[0], out / f'example_{j}_{tag}.png', f'{tag} {j}')
+            example.update({tag: f'example_{j}_{tag}.wav', f'{tag}_png': f'example_{j}_{tag}.png'})
+        examples.append(example)
     fig.tight_layout(); fig.savefig(out / 'reconstructions.png', dpi=100); plt.close(fig)
     h = result.history
-    summary = dict(kind=result.kind, model_file=result.model_path.name,
+    summary = dict(kind=result.kind, name=mf.metadata.get('name'), model_file=result.model_path.name,
+                   device=str(next(result.model.parameters()).device),
                    corpus=dict(files=len(result.corpus.files), duration_s=round(result.corpus.duration_s, 3),
                                train_files=[f.name for f in result.train_files], val_files=[f.name for f in result.val_files],
                                skipped=[dict(file=str(p), reason=r) for p, r in result.corpus.skipped]),
                    config=result.config.to_dict(), spectrogram=result.spectrogram.to_dict(), epochs=len(h['train']),
                    final=dict(train_loss=h['train'][-1], val_loss=h['val'][-1], **(h['parts'][-1] if h['parts'] else {})),
                    codebooks=h['health'][-1] if result.kind == 'vqvae' else None,
-                   skipped_steps=result.skipped_steps, seconds=round(result.seconds, 2), examples=wavs)
+                   skipped_steps=result.skipped_steps, seconds=round(result.seconds, 2), examples=examples,
+                   generated=generated or [], prior=prior)
     (out / 'summary.json').write_text(json.dumps(summary, indent=2))
+    (out / 'report.html').write_text(report_page(summary))
     return summary
