@@ -20,7 +20,7 @@ h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;border-bottom:1px sol
 table{border-collapse:collapse;margin:.6em 0} td,th{border:1px solid #ddd;padding:.3em .7em;text-align:left;vertical-align:top}
 th{background:#f4f4f4} img{max-width:100%;height:auto} .sub{color:#666;margin-top:0}
 .grid{display:flex;flex-wrap:wrap;gap:1em} .card{flex:1 1 300px;max-width:520px;border:1px solid #e4e4e4;border-radius:6px;padding:.6em}
-.card h3{font-size:1em;margin:.1em 0 .4em} audio{width:100%} .pair{display:flex;gap:.6em} .pair>div{flex:1}
+.card.wide{flex-basis:100%;max-width:none} .card h3{font-size:1em;margin:.1em 0 .4em} audio{width:100%} .pair{display:flex;gap:.6em} .pair>div{flex:1} .pair img{width:100%}
 .bad{color:#a00}"""
 
 def _e(x): return html.escape(str(x))
@@ -87,7 +87,7 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
                   '<img src="codebooks.png" alt="codebook usage per epoch">']
     parts += ['<h2>Listen: held-out examples</h2>', '<p class="sub">Each file\'s first second, before and after the model.</p>',
               '<div class="grid">' + ''.join(
-                  f'<div class="card"><div class="pair">{_sound(f"example {j}: original", e["original"], e.get("original_png"))}'
+                  f'<div class="card wide"><div class="pair">{_sound(f"example {j}: original", e["original"], e.get("original_png"))}'
                   f'{_sound("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
                   for j, e in enumerate(s['examples'])) + '</div>']
     if s.get('generated'):
