@@ -147,12 +147,16 @@ class VQVAEConfig(Config):
         _check_training_fields(self)
 
 # %% ../../nbs/00_config.ipynb #258296e5
-def get_adaptive_vqvae_config(file_count:int, # number of audio files in the corpus (at least 1)
-                             ) -> VQVAEConfig:
-    "A `VQVAEConfig` sized for a corpus of `file_count` files."
+def _check_file_count(file_count):
+    "Raise `ConfigError` unless `file_count` is a whole number of files, at least 1."
     if isinstance(file_count, bool) or not isinstance(file_count, int):
         raise ConfigError(f"file_count: must be a whole number of files, got {file_count!r}")
     _require(file_count >= 1, 'file_count', f"must be at least 1 (a corpus needs at least one file), got {file_count}")
+
+def get_adaptive_vqvae_config(file_count:int, # number of audio files in the corpus (at least 1)
+                             ) -> VQVAEConfig:
+    "A `VQVAEConfig` sized for a corpus of `file_count` files."
+    _check_file_count(file_count)
     if file_count <= 20:    tier = dict(codebook_size=64,  decay=0.8,  dropout=0.4, max_epochs=100, learning_rate=5e-4)
     elif file_count <= 100: tier = dict(codebook_size=128, decay=0.9,  dropout=0.2, max_epochs=200, learning_rate=1e-3)
     else:                   tier = dict(codebook_size=256, decay=0.95, dropout=0.1, max_epochs=300, learning_rate=1e-3)
@@ -242,9 +246,7 @@ class PriorConfig(Config):
 def get_adaptive_prior_config(file_count:int, # number of audio files in the corpus (at least 1)
                              ) -> PriorConfig:
     "A `PriorConfig` sized for a corpus of `file_count` files."
-    if isinstance(file_count, bool) or not isinstance(file_count, int):
-        raise ConfigError(f"file_count: must be a whole number of files, got {file_count!r}")
-    _require(file_count >= 1, 'file_count', f"must be at least 1 (a corpus needs at least one file), got {file_count}")
+    _check_file_count(file_count)
     if file_count <= 100: tier = dict(hidden=128, layers=2, heads=4, dropout=0.3, max_epochs=60,  learning_rate=2e-3)
     else:                 tier = dict(hidden=256, layers=4, heads=4, dropout=0.2, max_epochs=100, learning_rate=1e-3)
     return PriorConfig(**tier, batch_size=min(4, file_count))
