@@ -10,12 +10,12 @@ import torch
 import soundfile as sf
 import matplotlib
 import matplotlib.pyplot as plt
-from .training.config import ComplexSpectrogramConfig, PriorConfig, get_adaptive_prior_config
-from .audio.spectrogram import AudioSpectrogram, ComplexSpectrogram
+from .training.config import PriorConfig, get_adaptive_prior_config
 from .models.vae import AggregatePosterior, slerp
 from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
 from .training.report import save_mel_png
+from .training.loop import front_end, features_to_waveform
 
 # %% auto #0
 __all__ = ['load_generator', 'fit_generator', 'generate', 'interpolate', 'write_sounds']
@@ -37,10 +37,6 @@ def load_generator(mf:ModelFile, # a loaded model file
     return gen.to(next(mf.model.parameters()).device).eval()
 
 # %% ../nbs/57_generation.ipynb #58328513
-def _front(spectrogram):
-    "The front end a model was trained on: complex (magnitude and IF) or log-mel."
-    return ComplexSpectrogram(spectrogram) if isinstance(spectrogram, ComplexSpectrogramConfig) else AudioSpectrogram(spectrogram)
-
 def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                   config:PriorConfig|None=None, # the prior's settings (default: sized to the corpus); unused for a VAE
                   minutes:float|None=None, # a time budget for the prior's training
@@ -56,7 +52,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress)
         gen, info = res.prior, dict(kind='code_prior', **res.figures, history=res.history)
     else:
-        front = _front(mf.spectrogram)
+        front = front_end(mf.spectrogram)
         with torch.no_grad(): mels = [front(c[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels)
         info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'])
@@ -71,11 +67,7 @@ def _check(n, seconds):
 
 def _to_sound(mf, mels, samples, n_iter, seed):
     "Waveforms [n, samples] from mels, peak-normalised to 0.95."
-    front = _front(mf.spectrogram).to(mels.device)
-    with torch.no_grad():
-        if isinstance(mf.spectrogram, ComplexSpectrogramConfig): w = front.complex_mel_to_waveform(mels, n_iter=n_iter, length=samples)
-        else: w = front.mel_to_waveform(mels, n_iter=n_iter, seed=seed, length=samples)
-    w = w[:, 0]
+    w = features_to_waveform(front_end(mf.spectrogram).to(mels.device), mels, n_iter, samples, seed)
     return w * (0.95 / w.abs().amax(1, keepdim=True).clamp(min=1e-8))
 
 def generate(mf:ModelFile, # a model file with a generator
@@ -92,7 +84,7 @@ def generate(mf:ModelFile, # a model file with a generator
     "(waveforms [n, samples], their mels [n, C, n_mels, T]) sampled from the model's generator."
     _check(n, seconds); check_sampling(temperature, top_k, top_p)
     gen, sr = load_generator(mf), mf.spectrogram.sample_rate
-    spec, front = mf.spectrogram, _front(mf.spectrogram)
+    spec, front = mf.spectrogram, front_end(mf.spectrogram)
     lead = 0 if prompt is None else len(prompt)
     samples = lead + round(seconds * sr)
     frames = spec.n_frames(samples)
@@ -124,11 +116,10 @@ def interpolate(mf:ModelFile, # a VAE model file
     "(waveforms [n, samples], mels) walking from `a` to `b` by spherical interpolation of their latents."
     if mf.kind != 'vae': raise ValueError("interpolating between sounds needs a VAE model (distill_train --model vae); this is an RVQ-VAE")
     _check(n, 1)
-    m, front, dev = mf.model, _front(mf.spectrogram), next(mf.model.parameters()).device
+    m, front, dev = mf.model, front_end(mf.spectrogram), next(mf.model.parameters()).device
     with torch.no_grad():
         za, zb = (m.encode_chunks(front(x.to(dev)[None, None]))[0][0] for x in (a, b))
-        C, M, N = (m.hparams[k] for k in ('in_channels', 'n_mels', 'n_frames'))
-        silence = m.encode(torch.zeros(1, C, M, N, device=dev))[0][0]
+        silence = m.silence()
         L = max(len(za), len(zb))
         za, zb = (torch.cat([z, silence.expand(L - len(z), -1)]) for z in (za, zb))
         z = torch.stack([slerp(za, zb, float(t)) for t in torch.linspace(0, 1, n)])

@@ -91,6 +91,12 @@ def decode_chunks(self:ConvVAE, z:torch.Tensor, # latents [B, chunks, latent_dim
     y = y.reshape(B, L, *y.shape[1:]).permute(0, 2, 3, 1, 4).reshape(B, y.shape[1], y.shape[2], -1)
     return y if n_frames is None else y[..., :n_frames]
 
+@patch
+def silence(self:ConvVAE) -> torch.Tensor:
+    "The mean latent [latent_dim] of an all-zero chunk (a log-mel of 0 is silence)."
+    C, M, N = (self.hparams[k] for k in ('in_channels', 'n_mels', 'n_frames'))
+    return self.encode(torch.zeros(1, C, M, N, device=self.expand.weight.device))[0][0]
+
 # %% ../../nbs/22_vae.ipynb #b32608e0
 class AggregatePosterior(nn.Module):
     "The aggregate posterior of a ConvVAE's training chunks: per chunk mu, logvar and the chunk that follows it."
@@ -122,8 +128,7 @@ class AggregatePosterior(nn.Module):
         ap = cls(n, vae.hparams['latent_dim']).to(mus[0].device)
         ap.mu.copy_(torch.cat(mus)); ap.logvar.copy_(torch.cat(lvs))
         ap.next.copy_(torch.tensor(nxt)); ap.first.copy_(torch.tensor(first))
-        C, M, N = (vae.hparams[k] for k in ('in_channels', 'n_mels', 'n_frames'))
-        ap.silence.copy_(vae.encode(torch.zeros(1, C, M, N, device=ap.mu.device))[0][0])
+        ap.silence.copy_(vae.silence())
         return ap
 
     @torch.no_grad()

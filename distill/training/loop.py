@@ -24,8 +24,8 @@ from .report import report_page, save_mel_png
 from ..progress import Progress
 
 # %% auto #0
-__all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'reconstruct', 'plot_losses',
-           'plot_codebooks', 'write_report']
+__all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'front_end',
+           'features_to_waveform', 'reconstruct', 'plot_losses', 'plot_codebooks', 'write_report']
 
 # %% ../../nbs/50_training.ipynb #64ba0069
 def split_files(n_files:int, # files in the corpus
@@ -287,19 +287,32 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
         checkpoint_every=checkpoint_every, progress=progress)
 
 # %% ../../nbs/50_training.ipynb #dc80a375
+def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained on (its model file says)
+             ) -> AudioSpectrogram:
+    "`ComplexSpectrogram` for a complex-mel config, else `AudioSpectrogram`: waveform [B, 1, S] -> model features."
+    return ComplexSpectrogram(spectrogram) if isinstance(spectrogram, ComplexSpectrogramConfig) else AudioSpectrogram(spectrogram)
+
+def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
+                         x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels
+                         n_iter:int=64, # Griffin-Lim iterations
+                         length:int|None=None, # samples to return
+                         seed:int=0, # Griffin-Lim's random starting phase (log-mels; complex mels start from their IF)
+                        ) -> torch.Tensor:
+    "Waveforms [B, S] from features, by Griffin-Lim (IF-initialised for complex mels)."
+    with torch.no_grad():
+        if isinstance(front, ComplexSpectrogram): return front.complex_mel_to_waveform(x, n_iter=n_iter, length=length)[:, 0]
+        return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]
+
 def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned into one with `load_model`)
                 wave:torch.Tensor, # a clip at the model's sample rate, [S]
                 n_iter:int=64, # Griffin-Lim iterations
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "(original features, reconstructed features, reconstructed waveform [S]) for one clip."
-    complex_mel = isinstance(mf.spectrogram, ComplexSpectrogramConfig)
-    front = ComplexSpectrogram(mf.spectrogram) if complex_mel else AudioSpectrogram(mf.spectrogram)
+    front = front_end(mf.spectrogram)
     with torch.no_grad():
-        x = front.waveform_to_complex_mel(wave[None, None]) if complex_mel else front.waveform_to_mel(wave[None, None])
+        x = front(wave[None, None])
         recon = mf.model(x)[0]
-        if complex_mel: y = front.complex_mel_to_waveform(recon, n_iter=n_iter, length=len(wave))
-        else: y = front.mel_to_waveform(recon, n_iter=n_iter, length=len(wave))
-    return x[0], recon[0], y[0, 0]
+    return x[0], recon[0], features_to_waveform(front, recon, n_iter, len(wave))[0]
 
 # %% ../../nbs/50_training.ipynb #03f78a24
 def plot_losses(history:dict, # `TrainResult.history`
