@@ -4,10 +4,11 @@
 
 # %% ../../nbs/20_quantizer.ipynb #cdd9ac3a
 from __future__ import annotations
-import math
+import contextlib, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from ..device import all_reduce_sum_, broadcast_, gather_rows
 
 # %% auto #0
 __all__ = ['nearest_code', 'kmeans', 'EMACodebook', 'ResidualQuantizer', 'usage_stats', 'codebook_utilization']
@@ -123,12 +124,22 @@ class EMACodebook(nn.Module):
         self.register_buffer('usage_counts', torch.zeros(codebook_size, dtype=torch.long), persistent=False)
         self.register_buffer('replaced', torch.zeros((), dtype=torch.long), persistent=False)
         self.register_buffer('steps', torch.zeros((), dtype=torch.long), persistent=False)
-        self._pool = []
+        self._pool, self._ready = [], False
 
-    def dead_threshold(self, n:int, # vectors in the batch
-                      ) -> float:
-        "EMA count below which a code is dead, for batches of `n` vectors."
-        return min(self.threshold_ema_dead_code, self.dead_code_fraction * n / self.codebook_size)
+    def dead_threshold(self, n:int|torch.Tensor, # vectors in the step (a tensor stays on its device: no sync)
+                      ) -> torch.Tensor:
+        "EMA count below which a code is dead, for steps of `n` vectors."
+        return torch.as_tensor(self.dead_code_fraction * n / self.codebook_size).clamp(max=self.threshold_ema_dead_code)
+
+    @property
+    def ready(self) -> bool:
+        "Whether the codebook is initialised: the `initted` buffer, read once and then cached (no device sync per step)."
+        if not self._ready: self._ready = bool(self.initted)
+        return self._ready
+
+    def _load_from_state_dict(self, *args, **kwargs):
+        self._ready = False   # `initted` may change: read it again
+        super()._load_from_state_dict(*args, **kwargs)
 
     def project(self, r:torch.Tensor, # input vectors [N, dim]
                ) -> torch.Tensor:
@@ -141,52 +152,62 @@ class EMACodebook(nn.Module):
         return _Linear.apply(codes, self.out_proj.weight, self.out_proj.bias) if self.lookup_dim else codes
 
     @torch.no_grad()
-    def _pool_and_init(self, z, n):
-        "Pool `z`; once `min_init_vectors` are pooled, set the codebook by k-means."
-        if not self._pool: self.embed.copy_(z[torch.randint(len(z), (self.codebook_size,), device=z.device)])  # provisional
+    def _pool_and_init(self, z):
+        "Pool `z` (every process's vectors); once `min_init_vectors` are pooled, set the codebook by k-means."
+        z = gather_rows(z)   # in one process, `z` itself
+        if not self._pool:   # provisional codes until k-means: random pooled vectors, process 0's draw everywhere
+            self.embed.copy_(broadcast_(z[torch.randint(len(z), (self.codebook_size,), device=z.device)]))
         self._pool.append(z)
         pooled = sum(len(p) for p in self._pool)
         if pooled < self.min_init_vectors: return
         embed, counts = kmeans(torch.cat(self._pool), self.codebook_size, self.kmeans_iters, cosine=bool(self.lookup_dim))
+        broadcast_(embed); broadcast_(counts)
         self._pool = []
-        share = counts.to(z.dtype) * (n / pooled)  # expected hits per step
+        share = counts.to(z.dtype) * (len(z) / pooled)  # expected hits per step
         self.embed.copy_(embed); self.cluster_size.copy_(share); self.embed_avg.copy_(embed * share.unsqueeze(1))
-        self.initted.fill_(True)
+        self.initted.fill_(True); self._ready = True
 
     @torch.no_grad()
-    def _ema_update(self, z, idx, counts=None):
-        "One EMA step of counts and sums, then dead-code replacement."
-        n, K = len(z), self.codebook_size
-        counts = (torch.bincount(idx, minlength=K) if counts is None else counts).to(z.dtype)
-        sums = torch.zeros_like(self.embed).index_add_(0, idx, z)
+    def _ema_update(self, z, counts, sums):
+        "One EMA step of the step's code counts [K] and vector sums [K, D] (over every process), then dead-code replacement."
+        K = self.codebook_size
         self.cluster_size.lerp_(counts, 1 - self.decay)
         self.embed_avg.lerp_(sums, 1 - self.decay)
         total = self.cluster_size.sum()
         smoothed = (self.cluster_size + self.eps) / (total + K * self.eps) * total
         torch.div(self.embed_avg, smoothed.unsqueeze(1), out=self.embed)
         if self.lookup_dim: self.embed.copy_(F.normalize(self.embed, dim=-1))
-        dead = (self.cluster_size < self.dead_threshold(n)).nonzero().squeeze(1)
-        limit = max(1, int(self.max_replace_fraction * K))
-        if len(dead) > limit: dead = dead[self.cluster_size[dead].argsort()[:limit]]
-        if len(dead):
-            new = z[torch.randint(n, (len(dead),), device=z.device)]
-            self.embed[dead] = new
-            self.embed_avg[dead] = new * (n / K)   # written into the EMA state too, so it survives the next update
-            self.cluster_size[dead] = n / K
-            self.replaced += len(dead)
+        self._replace_dead(z, counts.sum())
+
+    @torch.no_grad()
+    def _replace_dead(self, z, n):
+        "Re-seed the least-used codes below the dead threshold (at most `max_replace_fraction` of K) with vectors of `z`."
+        K = self.codebook_size
+        size, cand = self.cluster_size.topk(max(1, int(self.max_replace_fraction * K)), largest=False)
+        dead = (size < self.dead_threshold(n))[:, None]   # a mask, not a list: no device sync
+        new = broadcast_(z[torch.randint(len(z), (len(cand),), device=z.device)])   # process 0's draw everywhere
+        self.embed[cand] = torch.where(dead, new, self.embed[cand])
+        self.embed_avg[cand] = torch.where(dead, new * (n / K), self.embed_avg[cand])   # into the EMA state too, so it survives
+        self.cluster_size[cand] = torch.where(dead[:, 0], n / K, size)
+        self.replaced += dead.sum()
 
     def _assign(self, r, can_init=True):
         "`r` in lookup space `z` (with its gradient), its codes and their indices; in training also pool, EMA-update and count."
         z = self.project(r)
         zd = z.detach()
-        if self.training and not self.initted and can_init: self._pool_and_init(zd, len(z))
+        if self.training and can_init and not self.ready: self._pool_and_init(zd)
         idx = nearest_code(zd, self.embed, cosine=bool(self.lookup_dim))
         code = self.embed.index_select(0, idx)   # a copy, so the EMA update below leaves it alone
         if self.training:
             counts = torch.bincount(idx, minlength=self.codebook_size)   # one histogram for usage and EMA
+            if self.ready:   # counts and sums of every process in one all-reduce
+                sums = torch.zeros_like(self.embed).index_add_(0, idx, zd)
+                both = all_reduce_sum_(torch.cat([counts[:, None].to(zd.dtype), sums], 1))
+                counts = both[:, 0].round().long()
+                self._ema_update(zd, both[:, 0], both[:, 1:])
+            else: all_reduce_sum_(counts)
             self.usage_counts += counts
             self.steps += 1
-            if self.initted: self._ema_update(zd, idx, counts)
         return z, code, idx
 
     def forward(self, r:torch.Tensor, # input vectors [N, dim]
@@ -214,20 +235,22 @@ class ResidualQuantizer(nn.Module):
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "Quantize `x`: (quantized [..., dim], indices [..., Q] long, unweighted commitment loss per level [Q])."
         if x.shape[-1] != self.dim: raise ValueError(f"ResidualQuantizer: expected vectors of width {self.dim}, got shape {tuple(x.shape)}")
-        flat = x.reshape(-1, self.dim)
-        residual, total, indices, losses, ready = flat, None, [], [], True
-        for level in self.levels:
-            z, code, idx = level._assign(residual, can_init=ready)
-            if self.training: ready = ready and bool(level.initted)
-            losses.append(F.mse_loss(z, code)); indices.append(idx)
-            if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
-                residual = residual - code
-                total = code.clone() if total is None else total.add_(code)   # mse_loss keeps `code`: add into a copy
-            else:
-                q = level.decode(z + (code - z).detach())
-                residual = residual - q.detach()
-                total = q if total is None else total + q
-        if self.lookup_dim is None: total = flat + (total - flat.detach())
+        # distances, EMA statistics and codes stay in float32 under CUDA mixed precision
+        with torch.autocast('cuda', enabled=False) if x.is_cuda else contextlib.nullcontext():
+            flat = x.float().reshape(-1, self.dim)
+            residual, total, indices, losses, ready = flat, None, [], [], True
+            for level in self.levels:
+                z, code, idx = level._assign(residual, can_init=ready)
+                if self.training: ready = ready and level.ready
+                losses.append(F.mse_loss(z, code)); indices.append(idx)
+                if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
+                    residual = residual - code
+                    total = code.clone() if total is None else total.add_(code)   # mse_loss keeps `code`: add into a copy
+                else:
+                    q = level.decode(z + (code - z).detach())
+                    residual = residual - q.detach()
+                    total = q if total is None else total + q
+            if self.lookup_dim is None: total = flat + (total - flat.detach())
         return total.reshape(x.shape), torch.stack(indices, -1).reshape(*x.shape[:-1], -1), torch.stack(losses)
 
     def get_output_from_indices(self, indices:torch.Tensor, # code indices [..., Q]
@@ -236,6 +259,17 @@ class ResidualQuantizer(nn.Module):
         if indices.shape[-1] != self.num_quantizers:
             raise ValueError(f"get_output_from_indices: last dimension must be num_quantizers={self.num_quantizers}, got shape {tuple(indices.shape)}")
         return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels))
+
+    def pool_state(self) -> dict:
+        "The vectors each level has pooled for its k-means but not used yet, `{'level_i': [N, D]}`: part of a checkpoint."
+        return {f'level_{i}': torch.cat(l._pool) if l._pool else l.embed.new_zeros(0, l.embed.shape[1]) for i, l in enumerate(self.levels)}
+
+    def load_pool_state(self, state:dict, # `pool_state()` of the run being resumed
+                       ):
+        "Restore the levels' k-means pools, so that a resumed run initialises its codebooks when the original would."
+        for i, l in enumerate(self.levels):
+            t = state[f'level_{i}'].to(l.embed.device)
+            l._pool = [t] if len(t) else []
 
     def reset_usage(self):
         "Zero the running histograms, replacement counters and step counters of every level."
