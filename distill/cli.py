@@ -5,6 +5,7 @@
 # %% ../nbs/60_cli.ipynb #5daa8b66
 from __future__ import annotations
 import sys, warnings
+import torch.distributed as dist
 from pathlib import Path
 import soundfile as sf
 import soxr
@@ -16,6 +17,7 @@ from .training import train_vqvae, train_vae, write_report, reconstruct
 from .generation import fit_generator, generate, interpolate, write_sounds
 from .training.report import write_index_page
 from .progress import progress
+from .device import get_device, is_main_process
 
 # %% auto #0
 __all__ = ['PRIOR_SHARE', 'distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model', 'distill_info']
@@ -25,7 +27,9 @@ _EXPECTED = (AudioLoadError, ModelFileError, ConfigError, FileNotFoundError, Not
 
 def _run(prog, fn):
     "Run `fn`; turn an expected error into one line on stderr and exit status 1."
-    try: return fn()
+    try:
+        fn()
+        if dist.is_initialized(): dist.destroy_process_group()   # leave torchrun's process group cleanly
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr); sys.exit(130)
     except _EXPECTED as e:
@@ -40,7 +44,7 @@ def _train_generator(res, minutes, prior_epochs, seed, quiet):
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
     info = fit_generator(res, config, minutes, seed, progress=not quiet)
-    waves, mels = generate(load_model(res.model_path), n=4, seconds=2.0, seed=seed)
+    waves, mels = generate(load_model(res.model_path, device=next(res.model.parameters()).device), n=4, seconds=2.0, seed=seed)
     files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate)
     if 'bits_per_code' in info:
         print(f"prior: {info['epochs']} epochs in {info['seconds']:.0f} s; held-out bits per code {info['bits_per_code']:.2f} "
@@ -61,9 +65,12 @@ def distill_train(
     prior_epochs:Param("epochs of the RVQ-VAE's prior over codes (default: sized to the corpus)", int)=None,
     no_generator:Param("train the codec only: no prior, no generated sounds", action='store_true')=False,
     quiet:Param("no progress bars", action='store_true')=False,
+    device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
+    bf16:Param("bf16 mixed precision (CUDA only; off by default, see the training notebook)", action='store_true')=False,
 ):
     "Train a model on a folder of sounds and write it, with plots, examples and a summary, to OUT."
     def main():
+        get_device(device, bf16)   # a device that is not here fails now, before anything is made
         if epochs is not None and minutes is not None: raise ValueError("give --epochs or --minutes, not both")
         if epochs is not None and epochs < 1: raise ValueError(f"--epochs must be at least 1, got {epochs}")
         if minutes is not None and minutes <= 0: raise ValueError(f"--minutes must be positive, got {minutes}")
@@ -80,7 +87,8 @@ def distill_train(
             warnings.simplefilter('always')
             warnings.showwarning = lambda msg, *a, **k: print(f"warning: {msg}", file=sys.stderr, flush=True)
             res = train(src, out, epochs=epochs, minutes=None if minutes is None else minutes * (1 - share), seed=seed,
-                        resume=resume, augment_data=not no_augment, progress=not quiet)
+                        resume=resume, augment_data=not no_augment, progress=not quiet, device=device, bf16=bf16)
+            if not is_main_process(): return   # one process of several (torchrun): process 0 writes the rest
             gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet)
         summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'])
         val = summary['final']['val_loss']
@@ -96,10 +104,11 @@ def distill_reconstruct(
     out:Param("folder for the reconstructed WAVs", str, required=True)=None,
     n_iter:Param("Griffin-Lim iterations", int)=64,
     quiet:Param("no progress bar", action='store_true')=False,
+    device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):
     "Encode and decode whole sound files through a model, writing WAVs at each input's sample rate."
     def main():
-        mf = load_model(model_file)
+        mf = load_model(model_file, device=get_device(device))
         dest = Path(out); dest.mkdir(parents=True, exist_ok=True)
         sr, items = mf.spectrogram.sample_rate, []
         for f in progress(list(map(Path, files)), 'reconstructing', quiet):
@@ -135,6 +144,7 @@ def distill_generate(
     between:Param("two sound files to interpolate between (VAE models)", str, nargs=2)=None,
     n_iter:Param("Griffin-Lim iterations", int)=16,
     quiet:Param("no progress bar", action='store_true')=False,
+    device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):
     "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, to OUT."
     def main():
@@ -144,7 +154,7 @@ def distill_generate(
         if top_k is not None and top_k < 1: raise ValueError(f"--top_k must be at least 1, got {top_k}")
         if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"--top_p must be in (0, 1], got {top_p}")
         if prompt and between: raise ValueError("give --prompt or --between, not both")
-        mf = load_model(model_file)
+        mf = load_model(model_file, device=get_device(device))
         sr = mf.spectrogram.sample_rate
         if between:
             a, b = (load_audio(f, sr) for f in between)

@@ -24,11 +24,18 @@ def available_devices() -> list[str]:
     return cuda + mps + ['cpu']
 
 def get_device(name:str|torch.device='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps' (or a torch.device)
+               bf16:bool=False, # bf16 mixed precision will be asked of it: CUDA only
               ) -> torch.device:
-    "The `torch.device` for `name`: `auto` picks CUDA, then MPS, then the CPU; a missing device is a `DeviceError`."
+    "The `torch.device` for `name`: `auto` picks CUDA, then MPS, then the CPU; a missing device (or bf16 off CUDA) is a `DeviceError`."
     have = available_devices()
     text = str(name).strip().lower()
-    if text == 'auto': return torch.device(have[0] if have[0] != 'cuda:0' else 'cuda')
+    if text == 'auto': dev = torch.device(have[0] if have[0] != 'cuda:0' else 'cuda')
+    else: dev = _named_device(name, text, have)
+    if bf16 and dev.type != 'cuda': raise DeviceError(f"bf16 mixed precision runs on CUDA only; the device is {dev}")
+    return dev
+
+def _named_device(name, text, have):
+    "The device that `name` (lower-cased: `text`) asks for, if it is among `have`."
     try: dev = torch.device(text)
     except RuntimeError: dev = None
     if dev is None or dev.type not in ('cpu', 'cuda', 'mps'):

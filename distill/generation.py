@@ -43,8 +43,9 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                   seed:int=0, # seeds the prior
                   progress:bool=True, # show a progress bar
                  ) -> dict:
-    "Fit the run's generator, store it in the run's model file beside the codec; its figures."
-    mf = load_model(result.model_path)
+    "Fit the run's generator (on the device the run trained on), store it in the run's model file beside the codec; its figures."
+    dev = next(result.model.parameters()).device
+    mf = load_model(result.model_path, device=dev)
     corpus = result.corpus
     clips = lambda files: [corpus.clips[corpus.files.index(f)] for f in files]
     if result.kind == 'vqvae':
@@ -52,8 +53,8 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress)
         gen, info = res.prior, dict(kind='code_prior', **res.figures, history=res.history)
     else:
-        front = front_end(mf.spectrogram)
-        with torch.no_grad(): mels = [front(c[None, None])[0] for c in clips(result.train_files)]
+        front = front_end(mf.spectrogram).to(dev)
+        with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels)
         info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'])
     save_model(mf.model, result.model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
@@ -84,11 +85,12 @@ def generate(mf:ModelFile, # a model file with a generator
     "(waveforms [n, samples], their mels [n, C, n_mels, T]) sampled from the model's generator."
     _check(n, seconds); check_sampling(temperature, top_k, top_p)
     gen, sr = load_generator(mf), mf.spectrogram.sample_rate
-    spec, front = mf.spectrogram, front_end(mf.spectrogram)
+    spec = mf.spectrogram
     lead = 0 if prompt is None else len(prompt)
     samples = lead + round(seconds * sr)
     frames = spec.n_frames(samples)
-    dev = next(mf.model.parameters()).device
+    dev = next(mf.model.parameters()).device   # everything runs where the model file was loaded
+    front = front_end(spec).to(dev)
     with torch.no_grad():
         if mf.kind == 'vqvae':
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
@@ -116,7 +118,8 @@ def interpolate(mf:ModelFile, # a VAE model file
     "(waveforms [n, samples], mels) walking from `a` to `b` by spherical interpolation of their latents."
     if mf.kind != 'vae': raise ValueError("interpolating between sounds needs a VAE model (distill_train --model vae); this is an RVQ-VAE")
     _check(n, 1)
-    m, front, dev = mf.model, front_end(mf.spectrogram), next(mf.model.parameters()).device
+    m, dev = mf.model, next(mf.model.parameters()).device
+    front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad():
         za, zb = (m.encode_chunks(front(x.to(dev)[None, None]))[0][0] for x in (a, b))
         silence = m.silence()

@@ -185,6 +185,7 @@ class EMACodebook(nn.Module):
         K = self.codebook_size
         size, cand = self.cluster_size.topk(max(1, int(self.max_replace_fraction * K)), largest=False)
         dead = (size < self.dead_threshold(n))[:, None]   # a mask, not a list: no device sync
+        z = gather_rows(z)   # the whole batch's vectors, as one process would see them
         new = broadcast_(z[torch.randint(len(z), (len(cand),), device=z.device)])   # process 0's draw everywhere
         self.embed[cand] = torch.where(dead, new, self.embed[cand])
         self.embed_avg[cand] = torch.where(dead, new * (n / K), self.embed_avg[cand])   # into the EMA state too, so it survives

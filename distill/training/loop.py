@@ -4,11 +4,12 @@
 
 # %% ../../nbs/50_training.ipynb #cc0229a1
 from __future__ import annotations
-import json, math, os, sys, time, warnings
+import contextlib, json, math, os, sys, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
+from torch.nn.parallel import DistributedDataParallel as DDP
 import soundfile as sf
 import matplotlib
 import matplotlib.pyplot as plt
@@ -22,6 +23,8 @@ from ..models.losses import vqvae_loss, vae_loss, compute_combined_loss, create_
 from ..models.persistence import save_model, load_model, ModelFile
 from .report import report_page, save_mel_png
 from ..progress import Progress
+from ..device import (get_device, describe_device, init_distributed, world_size, rank, is_main_process,
+                            all_reduce_sum_, broadcast_, barrier)
 
 # %% auto #0
 __all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'front_end',
@@ -40,7 +43,7 @@ def split_files(n_files:int, # files in the corpus
 
 # %% ../../nbs/50_training.ipynb #ee352c53
 def augment(wave:torch.Tensor, # a batch of chunks [B, S]
-            generator:torch.Generator, # source of the random draws (seeded per epoch)
+            generator:torch.Generator, # source of the random draws (seeded per epoch), on the wave's device
             sample_rate:int=48000, # rate of the chunks, for the time shift
             max_gain_db:float=6.0, # gain drawn uniformly in [-max_gain_db, max_gain_db]
             max_shift_s:float=0.02, # shift drawn uniformly in [-max_shift_s, max_shift_s]
@@ -48,13 +51,13 @@ def augment(wave:torch.Tensor, # a batch of chunks [B, S]
            ) -> torch.Tensor:
     "A randomly gained, shifted and noised copy of `wave`."
     B, S = wave.shape
-    u = lambda lo, hi: lo + (hi - lo) * torch.rand(B, 1, generator=generator)
+    u = lambda lo, hi: lo + (hi - lo) * torch.rand(B, 1, generator=generator, device=wave.device)
     out = wave * 10 ** (u(-max_gain_db, max_gain_db) / 20)
     shifts = (u(-max_shift_s, max_shift_s) * sample_rate).round().long().squeeze(1)
-    pos = torch.arange(S) - shifts[:, None]                      # output sample t reads input t - shift
-    out = torch.where((pos >= 0) & (pos < S), out.gather(1, pos.clamp(0, S - 1)), torch.zeros(()))
+    pos = torch.arange(S, device=wave.device) - shifts[:, None]                      # output sample t reads input t - shift
+    out = torch.where((pos >= 0) & (pos < S), out.gather(1, pos.clamp(0, S - 1)), torch.zeros((), device=wave.device))
     peak = out.abs().amax(1, keepdim=True)
-    return out + torch.randn(B, S, generator=generator) * peak * 10 ** (u(*noise_db) / 20)
+    return out + torch.randn(B, S, generator=generator, device=wave.device) * peak * 10 ** (u(*noise_db) / 20)
 
 # %% ../../nbs/50_training.ipynb #a3d0b2dc
 def codebook_health(model:ConvVQVAE, # a model whose quantizer has counted an epoch of training steps
@@ -109,83 +112,111 @@ def _atomic_torch_save(obj, path):
     tmp = path.with_name(path.name + '.tmp')
     torch.save(obj, tmp); os.replace(tmp, path)
 
+# %% ../../nbs/50_training.ipynb #041c7296
+def _replan(epoch_seconds:list, # seconds each epoch so far took
+            done:int, # epochs done
+            left:float, # seconds of the budget left
+            device:torch.device, # where the processes' plans are reconciled
+           ) -> int:
+    "Epochs in all for a time budget: those done plus as many more as fit in `left` at the recent pace."
+    pace = float(np.median(epoch_seconds[-5:]))   # the last few epochs: the first runs slower (warm-up, k-means)
+    epochs = done + max(0, round(left / pace))
+    return int(broadcast_(torch.tensor(epochs, device=device)))   # process 0's plan everywhere: all stop together
+
 # %% ../../nbs/50_training.ipynb #30647ce2
 def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size, max_epochs, minutes, learning_rate,
-         weight_decay, clip_norm, chunk_s, seed, augment_data, resume, checkpoint_every, progress):
+         weight_decay, clip_norm, chunk_s, seed, augment_data, resume, checkpoint_every, progress, device, bf16):
     "The shared loop: train `task.model` on the corpus's training files, validate on the others."
-    sr, model = corpus.sample_rate, task.model
+    sr, model, dev = corpus.sample_rate, task.model, device
+    procs, me, main = world_size(), rank(), is_main_process()
     chunk = round(chunk_s * sr)
-    train_wave = chunk_clips([corpus.clips[i] for i in train_idx], chunk)
-    val_wave = chunk_clips([corpus.clips[i] for i in val_idx], chunk) if val_idx else None
+    train_wave = chunk_clips([corpus.clips[i] for i in train_idx], chunk).to(dev)
+    val_wave = chunk_clips([corpus.clips[i] for i in val_idx], chunk).to(dev) if val_idx else None
+    model.to(dev); features = task.features.to(dev)
     with torch.no_grad():
-        val_x = None if val_wave is None else task.features(val_wave[:, None])
+        val_x = None if val_wave is None else features(val_wave[:, None])
+    net = DDP(model, device_ids=[dev] if dev.type == 'cuda' else None, broadcast_buffers=False) if procs > 1 else model
     steps_per_epoch = math.ceil(len(train_wave) / batch_size)
     opt = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
-    plan = {'epochs': max_epochs}                    # a --minutes budget re-plans this after the first epoch
+    plan = {'epochs': max_epochs}                    # a --minutes budget re-plans this after every epoch
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda step: 0.5 * (1 + math.cos(math.pi * min(1.0, step / max(1, plan['epochs'] * steps_per_epoch)))))
     history = dict(train=[], val=[], parts=[], health=[], lr=[], epoch_seconds=[])
     start_epoch, skipped, spent, warned_low = 0, 0, 0.0, False
+    quantizer = getattr(model, 'quantizer', None)
     ckpt = out / 'checkpoint.pt'
     if resume and ckpt.exists():
-        state = torch.load(ckpt, weights_only=True)
+        state = torch.load(ckpt, weights_only=True, map_location=dev)
         model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
+        if quantizer is not None and 'kmeans_pool' in state: quantizer.rvq.load_pool_state(state['kmeans_pool'])
         start_epoch, skipped, spent, history, plan = state['epoch'], state['skipped_steps'], state['seconds'], state['history'], state['plan']
-        print(f"resuming {ckpt} at epoch {start_epoch + 1}/{plan['epochs']}", flush=True)
-    elif resume: print(f"no checkpoint in {out}: starting from scratch", flush=True)
+        if main: print(f"resuming {ckpt} at epoch {start_epoch + 1}/{plan['epochs']}", flush=True)
+    elif resume and main: print(f"no checkpoint in {out}: starting from scratch", flush=True)
+    if progress and main:
+        print(f"training on {describe_device(dev)}" + (f", {procs} processes" if procs > 1 else '')
+              + (", bf16 mixed precision" if bf16 else ''), flush=True)
+    mixed = torch.autocast('cuda', dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
     epoch = start_epoch
-    bar = Progress(plan['epochs'], 'training', quiet=not progress)
+    bar = Progress(plan['epochs'], 'training', quiet=not progress or not main)
     if start_epoch: bar.update(start_epoch)
     while epoch < plan['epochs']:
         t0 = time.perf_counter()
         torch.manual_seed(seed * 100_003 + epoch)       # dropout, k-means and dead-code draws of this epoch
         g = torch.Generator().manual_seed(seed * 100_003 + epoch)
+        g_aug = g if dev.type == 'cpu' else torch.Generator(dev).manual_seed(seed * 100_003 + epoch)
         model.train()
-        if task.health: model.quantizer.reset_usage()
-        order = torch.randperm(len(train_wave), generator=g)
+        if task.health: quantizer.reset_usage()
+        order = torch.randperm(len(train_wave), generator=g).to(dev)
         totals, parts_sum, n_ok = 0.0, {}, 0
         for b in range(steps_per_epoch):
-            wave = train_wave[order[b * batch_size:(b + 1) * batch_size]]
-            if augment_data: wave = augment(wave, g, sr)
-            with torch.no_grad(): x = task.features(wave[:, None])
-            try: total, parts = task.loss(model, x, epoch, plan['epochs'])
-            except NonFiniteError: total = torch.tensor(float('nan'))
-            if not torch.isfinite(total):
+            batch = train_wave[order[b * batch_size:(b + 1) * batch_size]]
+            if len(batch) < procs: continue             # too few chunks to give every process one (several processes only)
+            if augment_data: batch = augment(batch, g_aug, sr)
+            wave = batch.tensor_split(procs)[me]         # this process's consecutive slice of the batch
+            share = len(wave) / len(batch)
+            with torch.no_grad(): x = features(wave[:, None])
+            with mixed:
+                try: total, parts = task.loss(net, x, epoch, plan['epochs'])
+                except NonFiniteError: total, parts = torch.full((), float('nan'), device=dev), {}
+            finite = torch.isfinite(total)
+            logged = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
+            loss, n_finite = logged.tolist()             # the step's one sync: the logged loss, summed over processes
+            if n_finite < procs:                         # skipped by every process, so that they stay in step
                 skipped += 1; opt.zero_grad(set_to_none=True); sched.step(); continue
+            if procs > 1: parts = dict(zip(parts, all_reduce_sum_(torch.tensor([v * share for v in parts.values()], device=dev)).tolist()))
             opt.zero_grad(set_to_none=True)
-            total.backward()
+            (total * (share * procs)).backward()         # DDP averages over processes: the mean over the whole batch
             torch.nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
             opt.step(); sched.step()
-            totals += total.item(); n_ok += 1
+            totals += loss; n_ok += 1
             for k, v in parts.items(): parts_sum[k] = parts_sum.get(k, 0.0) + float(v)
         health = task.health(model) if task.health else None
         val = None
         if val_x is not None:
             val = _validate(task, val_x, batch_size, epoch, plan['epochs'])
-        spent += time.perf_counter() - t0
         row = dict(train=totals / max(n_ok, 1) if n_ok else float('nan'), val=val)
         history['train'].append(row['train']); history['val'].append(val); history['health'].append(health)
         history['parts'].append({k: v / max(n_ok, 1) for k, v in parts_sum.items()})
         history['lr'].append(sched.get_last_lr()[0]); history['epoch_seconds'].append(time.perf_counter() - t0)
+        spent += history['epoch_seconds'][-1]
         low = [i for i, h in enumerate(health or []) if h['utilization'] < 0.3]
-        if low and not warned_low and epoch >= plan['epochs'] // 10:   # the first epochs are the codebooks settling
+        if low and not warned_low and main and epoch >= plan['epochs'] // 10:   # the first epochs are the codebooks settling
             warned_low = True
             used = ', '.join(f"{health[i]['utilization']:.0%}" for i in low)
             warnings.warn(f"epoch {epoch+1}: codebook level(s) {low} use less than 30% of their codes ({used}); "
                           "a smaller codebook_size may suit this corpus", stacklevel=3)
-        if minutes is not None and epoch == start_epoch == 0:
-            per_epoch = history['epoch_seconds'][0]
-            plan['epochs'] = max(1, int(minutes * 60 / per_epoch))
+        if minutes is not None: plan['epochs'] = _replan(history['epoch_seconds'], epoch + 1, minutes * 60 - spent, dev)
         bar.set_total(plan['epochs'])
         usage = {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
         bar.update(1, train=row['train'], **({} if val is None else dict(val=val)), **usage)
         epoch += 1
-        if checkpoint_every and (epoch % checkpoint_every == 0 or epoch == plan['epochs']):
+        if checkpoint_every and main and (epoch % checkpoint_every == 0 or epoch == plan['epochs']):
             _atomic_torch_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                                    epoch=epoch, skipped_steps=skipped, seconds=spent, history=history, plan=plan), ckpt)
+                                    epoch=epoch, skipped_steps=skipped, seconds=spent, history=history, plan=plan,
+                                    kmeans_pool=quantizer.rvq.pool_state() if quantizer is not None else {}), ckpt)
     bar.close()
     model.eval()
-    if skipped: warnings.warn(f"{skipped} step(s) had a non-finite loss and were skipped", stacklevel=2)
+    if skipped and main: warnings.warn(f"{skipped} step(s) had a non-finite loss and were skipped", stacklevel=2)
     return history, skipped, spent
 
 # %% ../../nbs/50_training.ipynb #96ac822b
@@ -198,6 +229,10 @@ def _prepare(source, out, sample_rate):
     return out, corpus
 
 # %% ../../nbs/50_training.ipynb #eadcae22
+def _device(device, bf16):
+    "The device this process trains on (joining torchrun's process group, if any); bf16 only on CUDA."
+    return init_distributed(get_device(device, bf16))
+
 def _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, **fit_kw):
     "Run `_fit`, then save the model with its configs, final codebook health, history and metadata."
     history, skipped, seconds = _fit(task, corpus, train_idx, val_idx, out, **fit_kw)
@@ -205,8 +240,10 @@ def _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, **f
     metadata = dict(name=name or out.name, corpus_files=len(corpus.files), corpus_duration_s=round(corpus.duration_s, 3),
                     train_files=[f.name for f in train_files], val_files=[f.name for f in val_files],
                     skipped_files=[[str(p), r] for p, r in corpus.skipped], training_seconds=round(seconds, 2))
-    path = save_model(task.model, out / 'model.distill', spectrogram, config,
-                      history['health'][-1] if task.health else None, history, metadata)
+    path = out / 'model.distill'
+    if is_main_process():   # written once, by process 0
+        save_model(task.model, path, spectrogram, config, history['health'][-1] if task.health else None, history, metadata)
+    barrier()
     return TrainResult(task.model, task.kind, corpus, train_files, val_files, spectrogram, config, history, path, seconds, skipped)
 
 # %% ../../nbs/50_training.ipynb #83cca8b5
@@ -221,10 +258,13 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                 checkpoint_every:int=5, # epochs between checkpoints (0: none)
                 spectrogram:SpectrogramConfig|None=None, # the log-mel front end (default `SpectrogramConfig()`)
                 progress:bool=True, # print a progress line per epoch
+                device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
+                bf16:bool=False, # bf16 mixed precision (CUDA only)
                 name:str|None=None, # a name stored in the model file
                ) -> TrainResult:
     "Train a ConvVQVAE on a corpus and save it to `out/model.distill`."
     spectrogram = spectrogram or SpectrogramConfig()
+    dev = _device(device, bf16)
     out, corpus = _prepare(source, out, spectrogram.sample_rate)
     config = config or get_adaptive_vqvae_config(len(corpus.files))
     train_idx, val_idx = split_files(len(corpus.files), config.val_fraction, seed)
@@ -238,7 +278,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate,
         weight_decay=config.weight_decay, clip_norm=config.gradient_clip_norm, chunk_s=config.chunk_duration_s, seed=seed,
-        augment_data=augment_data, resume=resume, checkpoint_every=checkpoint_every, progress=progress)
+        augment_data=augment_data, resume=resume, checkpoint_every=checkpoint_every, progress=progress, device=dev, bf16=bf16)
 
 # %% ../../nbs/50_training.ipynb #21ef85a3
 def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Corpus`
@@ -252,11 +292,14 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
               resume:bool=False, # continue from `out/checkpoint.pt` if there is one
               checkpoint_every:int=5, # epochs between checkpoints (0: none)
               progress:bool=True, # print a progress line per epoch
+              device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
+              bf16:bool=False, # bf16 mixed precision (CUDA only)
               name:str|None=None, # a name stored in the model file
              ) -> TrainResult:
     "Train a ConvVAE on a corpus and save it to `out/model.distill`."
     if loss not in ('combined', 'vae'): raise ValueError(f"train_vae: loss must be 'combined' or 'vae', got {loss!r}")
     spectrogram = ComplexSpectrogramConfig() if loss == 'combined' else SpectrogramConfig()
+    dev = _device(device, bf16)
     out, corpus = _prepare(source, out, spectrogram.sample_rate)
     if config is None:
         sized = get_adaptive_vqvae_config(len(corpus.files))
@@ -267,7 +310,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
     torch.manual_seed(seed)
     model = ConvVAE(latent_dim=config.latent_dim, in_channels=chans, n_mels=n_mels, n_frames=n_frames)
     if loss == 'combined':
-        features, stft = ComplexSpectrogram(spectrogram), create_stft_loss(config.loss, 'cpu')
+        features, stft = ComplexSpectrogram(spectrogram), create_stft_loss(config.loss, dev)
         def step_loss(model, x, epoch, n_epochs):
             recon, mu, logvar = model(x)
             kl_w = get_kl_weight(epoch, n_epochs, config.loss.kl_warmup_fraction, config.loss.kl_weight_max)
@@ -284,7 +327,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate, weight_decay=0.01,
         clip_norm=1.0, chunk_s=config.chunk_duration_s, seed=seed, augment_data=augment_data, resume=resume,
-        checkpoint_every=checkpoint_every, progress=progress)
+        checkpoint_every=checkpoint_every, progress=progress, device=dev, bf16=bf16)
 
 # %% ../../nbs/50_training.ipynb #dc80a375
 def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained on (its model file says)
@@ -307,12 +350,13 @@ def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned i
                 wave:torch.Tensor, # a clip at the model's sample rate, [S]
                 n_iter:int=64, # Griffin-Lim iterations
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "(original features, reconstructed features, reconstructed waveform [S]) for one clip."
-    front = front_end(mf.spectrogram)
+    "(original features, reconstructed features, reconstructed waveform [S]) for one clip, computed on the model's device."
+    dev = next(mf.model.parameters()).device
+    front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad():
-        x = front(wave[None, None])
+        x = front(wave.to(dev)[None, None])
         recon = mf.model(x)[0]
-    return x[0], recon[0], features_to_waveform(front, recon, n_iter, len(wave))[0]
+    return x[0].cpu(), recon[0].cpu(), features_to_waveform(front, recon, n_iter, len(wave))[0].cpu()
 
 # %% ../../nbs/50_training.ipynb #03f78a24
 def plot_losses(history:dict, # `TrainResult.history`
@@ -356,7 +400,7 @@ def write_report(result:TrainResult, # a finished run
         if result.kind == 'vqvae':
             fig, axs = plt.subplots(1, 2, figsize=(10, 3.5)); plot_codebooks(result.history, axs); fig.tight_layout()
             fig.savefig(out / 'codebooks.png', dpi=100); plt.close(fig)
-    mf = load_model(result.model_path)
+    mf = load_model(result.model_path, device=next(result.model.parameters()).device)   # on the run's device
     files = result.val_files or result.train_files
     clips = [result.corpus.clips[result.corpus.files.index(f)] for f in files]
     n = round(result.config.chunk_duration_s * sr)
