@@ -200,7 +200,7 @@ class EMACodebook(nn.Module):
         idx = nearest_code(zd, self.embed, cosine=bool(self.lookup_dim))
         code = self.embed.index_select(0, idx)   # a copy, so the EMA update below leaves it alone
         if self.training:
-            counts = torch.bincount(idx, minlength=self.codebook_size)   # one histogram for usage and EMA
+            counts = torch.zeros_like(self.usage_counts).index_add_(0, idx, torch.ones_like(idx))   # one histogram for usage and EMA
             if self.ready:   # counts and sums of every process in one all-reduce
                 sums = torch.zeros_like(self.embed).index_add_(0, idx, zd)
                 both = all_reduce_sum_(torch.cat([counts[:, None].to(zd.dtype), sums], 1))

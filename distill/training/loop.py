@@ -75,7 +75,7 @@ class _Task:
     kind: str
     model: torch.nn.Module
     features: torch.nn.Module                         # [B,1,S] -> model input
-    loss: callable                                    # (model, x, epoch, n_epochs) -> (total, parts dict)
+    loss: callable                                    # (model, x, epoch, n_epochs) -> (total, dict of detached scalar parts)
     health: callable = None                           # (model) -> list of per-level dicts
 
 # %% ../../nbs/50_training.ipynb #b466c951
@@ -179,11 +179,13 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
                 try: total, parts = task.loss(net, x, epoch, plan['epochs'])
                 except NonFiniteError: total, parts = torch.full((), float('nan'), device=dev), {}
             finite = torch.isfinite(total)
-            logged = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
-            loss, n_finite = logged.tolist()             # the step's one sync: the logged loss, summed over processes
-            if n_finite < procs:                         # skipped by every process, so that they stay in step
+            head = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
+            tail = [v.float() * share for v in parts.values()]
+            loss, n_finite, *values = torch.cat([head, torch.stack(tail)] if tail else [head]).tolist()   # the step's one sync:
+            if n_finite < procs:                         # the logged values. A step skipped is skipped by every process
                 skipped += 1; opt.zero_grad(set_to_none=True); sched.step(); continue
-            if procs > 1: parts = dict(zip(parts, all_reduce_sum_(torch.tensor([v * share for v in parts.values()], device=dev)).tolist()))
+            if procs > 1 and tail: values = all_reduce_sum_(torch.stack(tail)).tolist()
+            parts = dict(zip(parts, values))
             opt.zero_grad(set_to_none=True)
             (total * (share * procs)).backward()         # DDP averages over processes: the mean over the whole batch
             torch.nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
@@ -273,7 +275,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     def loss(model, x, epoch, n_epochs):
         recon, _, commit = model(x)
         total, rec, com = vqvae_loss(recon, x, commit, config.commitment_weight)
-        return total, dict(recon=rec.item(), commitment=com.item())
+        return total, dict(recon=rec.detach(), commitment=com.detach())
     task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate,
@@ -315,14 +317,14 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
             recon, mu, logvar = model(x)
             kl_w = get_kl_weight(epoch, n_epochs, config.loss.kl_warmup_fraction, config.loss.kl_weight_max)
             d = compute_combined_loss(recon, x, mu, logvar, config.loss, kl_w, _stft_loss_fn=stft)
-            return d['total_loss'], {k: v.item() for k, v in d.items() if k != 'total_loss'}
+            return d['total_loss'], {k: v.detach() for k, v in d.items() if k != 'total_loss'}
     else:
         features = AudioSpectrogram(spectrogram)
         def step_loss(model, x, epoch, n_epochs):
             recon, mu, logvar = model(x)
             kl_w = get_kl_weight(epoch, n_epochs, config.kl_warmup_fraction, config.kl_weight_max)
             total, rec, kl = vae_loss(recon, x, mu, logvar, kl_w, config.free_bits)
-            return total, dict(recon=rec.item(), kl=kl.item())
+            return total, dict(recon=rec.detach(), kl=kl.detach())
     task = _Task('vae', model, features, step_loss)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate, weight_decay=0.01,
