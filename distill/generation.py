@@ -66,6 +66,11 @@ def _check(n, seconds):
     if not (isinstance(n, int) and n >= 1): raise ValueError(f"n must be at least 1, got {n!r}")
     if not (isinstance(seconds, (int, float)) and seconds > 0): raise ValueError(f"seconds must be positive, got {seconds!r}")
 
+def _deterministic():
+    "cuDNN limited to deterministic algorithms: on CUDA the decoder's transposed convolutions otherwise vary between calls."
+    c = torch.backends.cudnn
+    return c.flags(enabled=c.enabled, benchmark=False, deterministic=True, allow_tf32=c.allow_tf32)
+
 def _to_sound(mf, mels, samples, n_iter, seed):
     "Waveforms [n, samples] from mels, peak-normalised to 0.95."
     w = features_to_waveform(front_end(mf.spectrogram).to(mels.device), mels, n_iter, samples, seed)
@@ -91,7 +96,7 @@ def generate(mf:ModelFile, # a model file with a generator
     frames = spec.n_frames(samples)
     dev = next(mf.model.parameters()).device   # everything runs where the model file was loaded
     front = front_end(spec).to(dev)
-    with torch.no_grad():
+    with torch.no_grad(), _deterministic():
         if mf.kind == 'vqvae':
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
             cols = math.ceil(frames / 16)
@@ -105,7 +110,7 @@ def generate(mf:ModelFile, # a model file with a generator
                 k = len(mu)
                 z = torch.cat([mu.expand(n, -1, -1), gen.sample(n, z.shape[1] - k, temperature, seed, after=mu[-1])], 1) if z.shape[1] > k else mu.expand(n, -1, -1)
             mels = mf.model.decode_chunks(z, frames)
-    return _to_sound(mf, mels, samples, n_iter, seed), mels
+        return _to_sound(mf, mels, samples, n_iter, seed), mels
 
 # %% ../nbs/57_generation.ipynb #45850759
 def interpolate(mf:ModelFile, # a VAE model file
@@ -120,7 +125,7 @@ def interpolate(mf:ModelFile, # a VAE model file
     _check(n, 1)
     m, dev = mf.model, next(mf.model.parameters()).device
     front = front_end(mf.spectrogram).to(dev)
-    with torch.no_grad():
+    with torch.no_grad(), _deterministic():
         za, zb = (m.encode_chunks(front(x.to(dev)[None, None]))[0][0] for x in (a, b))
         silence = m.silence()
         L = max(len(za), len(zb))
@@ -128,7 +133,7 @@ def interpolate(mf:ModelFile, # a VAE model file
         z = torch.stack([slerp(za, zb, float(t)) for t in torch.linspace(0, 1, n)])
         samples = max(len(a), len(b))
         mels = m.decode_chunks(z, mf.spectrogram.n_frames(samples))
-    return _to_sound(mf, mels, samples, n_iter, seed), mels
+        return _to_sound(mf, mels, samples, n_iter, seed), mels
 
 # %% ../nbs/57_generation.ipynb #abbbb527
 def write_sounds(out:str|Path, # folder to write into (created if needed)
