@@ -77,7 +77,7 @@ class Corpus:
 def load_corpus(folder:str|Path, # folder of sound files (searched recursively)
                 sample_rate:int=48000, # rate of the returned clips, in Hz
                 peak:float=0.95, # every clip is scaled to this peak (per file, never per chunk)
-                min_duration_s:float=0.1, # files shorter than this are skipped
+                min_duration_s:float=0.0, # files shorter than this are skipped (0: none, every file with sound is used)
                 silence_threshold:float=1e-4, # files whose peak is below this are skipped as silent
                ) -> Corpus:
     "Load every usable sound file below `folder`, peak-normalised per file; report and skip the others."
@@ -88,7 +88,7 @@ def load_corpus(folder:str|Path, # folder of sound files (searched recursively)
             x = load_audio(path, sample_rate)
             top = x.abs().max().item()
             if top < silence_threshold: raise AudioLoadError(f"{path}: all silent (peak {top:.1e} < {silence_threshold:.0e})")
-            if len(x) < min_duration_s * sample_rate:
+            if min_duration_s and len(x) < min_duration_s * sample_rate:
                 raise AudioLoadError(f"{path}: too short ({len(x)/sample_rate:.3f} s < {min_duration_s} s)")
         except AudioLoadError as e:
             reason = str(e).removeprefix(f"{path}: ")
@@ -104,15 +104,15 @@ def load_corpus(folder:str|Path, # folder of sound files (searched recursively)
 # %% ../../nbs/10_audio_io.ipynb #f9ed2499
 def chunk_audio(clip:torch.Tensor, # 1-D tensor of samples
                 chunk_samples:int, # length of a chunk in samples (48000 for 1 s at 48 kHz)
-                min_samples:int|None=None, # shortest clip or last piece kept (default: a tenth of a chunk)
+                min_samples:int|None=None, # shortest last piece kept after the first chunk (default: a tenth of a chunk)
                ) -> torch.Tensor:
     "Cut `clip` into zero-padded chunks: a tensor `[n_chunks, chunk_samples]`."
     if clip.ndim != 1: raise ValueError(f"chunk_audio: expected a 1-D clip, got shape {tuple(clip.shape)}")
     min_samples = chunk_samples // 10 if min_samples is None else min_samples
     n = len(clip)
-    if n < min_samples: raise ValueError(f"chunk_audio: clip of {n} samples is shorter than min_samples={min_samples}")
+    if n == 0: raise ValueError("chunk_audio: the clip is empty (0 samples)")
     rem = n % chunk_samples
-    n_chunks = n // chunk_samples + (0 < rem and rem >= min_samples)
+    n_chunks = max(1, n // chunk_samples + (0 < rem and rem >= min_samples))   # the first chunk always
     out = clip.new_zeros(n_chunks, chunk_samples)
     kept = min(n, n_chunks * chunk_samples)
     out.view(-1)[:kept] = clip[:kept]

@@ -77,7 +77,12 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
         phase = torch.rand(mag.shape, generator=torch.Generator().manual_seed(seed)) * (2 * math.pi)
     angles = torch.polar(torch.ones_like(mag), phase.reshape(mag.shape).to(mag))
     win = torch.hann_window(n_fft, device=mag.device, dtype=mag.dtype)
-    stft = lambda w: torch.stft(w, n_fft, hop_length, window=win, return_complex=True)
+    keep = length   # a clip of half a window or less is rebuilt at just over half a window, then cropped (see the front end):
+    if length is not None and length <= n_fft // 2:   # silent frames after it make that length's STFT whole
+        length = n_fft // 2 + 1
+        extra = max(0, length // hop_length + 1 - T)
+        mag, angles, T = torch.nn.functional.pad(mag, (0, extra)), torch.nn.functional.pad(angles, (0, extra), value=1), T + extra
+    stft = lambda w: torch.stft(w, n_fft, hop_length, window=win, return_complex=True)[..., :T]
     istft = lambda s: torch.istft(s, n_fft, hop_length, window=win, length=length)
     previous = torch.zeros_like(angles)
     step = momentum / (1 + momentum)
@@ -86,7 +91,7 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
         angles = rebuilt - step * previous
         angles /= angles.abs().add_(1e-16)
         previous = rebuilt
-    return istft(mag * angles).reshape(*lead, -1)
+    return istft(mag * angles)[..., :keep].reshape(*lead, -1)
 
 # %% ../../nbs/11_spectrogram.ipynb #355cec58
 class AudioSpectrogram(nn.Module):
@@ -108,10 +113,13 @@ class AudioSpectrogram(nn.Module):
             raise ValueError(f"{type(self).__name__}: expected {self.config.n_mels} mel bands, got {x.shape[2]}")
 
     def stft(self, waveform:torch.Tensor): # `[B, 1, S]`
-        "Complex STFT `[B, n_fft//2 + 1, T]` of `waveform` (Hann, centred)."
+        "Complex STFT `[B, n_fft//2 + 1, T]` of `waveform` (Hann, centred; a clip of half a window or less is zero-padded first)."
         self._check(waveform, 1, 'waveform')
         c = self.config
-        return torch.stft(waveform[:, 0], c.n_fft, c.hop_length, window=self.window, return_complex=True)
+        x, n = waveform[:, 0], waveform.shape[-1]
+        if n <= c.n_fft // 2:   # centring reflects n_fft//2 samples at each end: the clip must be longer than that
+            x = torch.nn.functional.pad(x, (0, c.n_fft // 2 + 1 - n))
+        return torch.stft(x, c.n_fft, c.hop_length, window=self.window, return_complex=True)[..., :c.n_frames(n)]
 
     def waveform_to_mel(self, waveform:torch.Tensor): # `[B, 1, S]` float waveform
         "Log-mel `[B, 1, n_mels, T]`: `log1p` of the mel-filtered STFT power."
@@ -158,6 +166,7 @@ class ComplexSpectrogram(AudioSpectrogram):
     def bin_frequencies(self, X:torch.Tensor): # complex STFT `[B, F, T]`
         "Instantaneous frequency in Hz of every STFT bin, `[B, F, T]`, from the unwrapped phase derivative."
         c = self.config
+        if X.shape[-1] < 2: return self.bin_hz.expand(X.shape).clone()   # one frame: no phase derivative, the bin's own frequency
         expected = 2 * math.pi * c.hop_length / c.sample_rate * self.bin_hz
         dphi = torch.angle(X[..., 1:]) - torch.angle(X[..., :-1])
         deviation = torch.remainder(dphi - expected + math.pi, 2 * math.pi) - math.pi
