@@ -1,111 +1,96 @@
-"""Training throughput, peak memory and quality of a ConvVQVAE trained on a real drum kit.
+"""Reconstruction quality of the RVQ-VAE on held-out files of a real corpus, as `distill_train` trains it.
 
-Usage: python bench/bench_training.py [--corpus FOLDER] [--minutes M] [--out DIR] [--skip-quality] [--skip-throughput]
+Usage: python bench/bench_training.py [--corpus FOLDER] [--minutes M] [--set FIELD=VALUE ...] [--out DIR]
 
-1. Throughput: training steps (forward + backward + optimiser) of ConvVQVAE at the default VQVAEConfig,
-   batch 32 one-second chunks (log-mel computed in the step, as in training), median over steps; also
-   in audio-seconds per second. Peak resident memory of the process.
-2. Quality: `train_vqvae` on the corpus (default: Hydrogen's GMRockKit, see DEVELOPERS.md / CONTRIBUTING.md)
-   with a time budget, then on the held-out files: per-level code usage (entropy / log K, share of codes
-   used), log-mel L1, and the multi-resolution STFT distance of reconstructed audio to the original
-   divided by the same distance for the Griffin-Lim ceiling (original -> log-mel -> Griffin-Lim), both
-   with the same Griffin-Lim settings, in the same run. Targets: every level >= 90% entropy usage;
-   ceiling ratio <= 1.5.
-3. With --ablation-epochs N: augmentation on against off, N epochs each, same seed and split: held-out
-   log-mel L1 and validation loss of both.
+Trains `train_vqvae` with `get_adaptive_vqvae_config`'s defaults (or with fields changed by `--set`, for
+ablations) for the codec's share of a `--minutes` budget, as `distill_train --minutes M` gives it
+(1 - PRIOR_SHARE), on the corpus (default: Hydrogen's GMRockKit, see CONTRIBUTING.md), then prints, on
+the held-out files' one-second chunks:
+
+- the ceiling ratio: multi-resolution STFT distance (auraloss) of model + Griffin-Lim to the original,
+  divided by the same distance for the Griffin-Lim ceiling (original -> log-mel -> Griffin-Lim), same
+  Griffin-Lim settings and seed, same run. Targets: <= 1.5 (1.0 is the limit);
+- per level: entropy usage (entropy / log K) of the held-out codes, and churn (codes replaced per step,
+  last training epoch). Targets: >= 90%, <= 1%;
+- the rate/quality curve: held-out log-mel L1 and ceiling ratio decoding the first 1, 2, ..., Q levels.
+  Target: each level lowers L1 by >= 5%;
+- speed: audio-seconds of training per second, and seconds per epoch.
 """
-import argparse, math, resource, statistics, time
+import argparse, json, math, time
 from pathlib import Path
 
 import torch
 import auraloss
 
-from distill.training import train_vqvae, VQVAEConfig
+from distill.training import train_vqvae, VQVAEConfig, get_adaptive_vqvae_config
 from distill.audio.io import load_corpus, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram
-from distill.models.vqvae import ConvVQVAE
-from distill.models.losses import vqvae_loss
 from distill.models.quantizer import usage_stats
+from distill.cli import PRIOR_SHARE
 
 GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
 
-def throughput(corpus, steps=12):
-    cfg = VQVAEConfig()
-    torch.manual_seed(0)
-    model, front = ConvVQVAE.from_config(cfg), AudioSpectrogram()
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-    chunks = chunk_clips(corpus.clips, 48000)
-    times = []
-    for i in range(steps + 2):
-        wave = chunks[torch.randint(len(chunks), (cfg.batch_size,))]
-        t = time.perf_counter()
-        with torch.no_grad(): x = front.waveform_to_mel(wave[:, None])
-        recon, _, commit = model(x)
-        loss = vqvae_loss(recon, x, commit, cfg.commitment_weight)[0]
-        opt.zero_grad(); loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradient_clip_norm); opt.step()
-        if i >= 2: times.append(time.perf_counter() - t)   # the first two steps include k-means pooling warm-up
-    med = statistics.median(times)
-    return med, cfg.batch_size * cfg.chunk_duration_s / med
 
-def quality(res, n_iter=64):
+def parse_value(v):
+    "A --set value as JSON where it parses (numbers, null, true), else as a string."
+    try: return json.loads(v)
+    except json.JSONDecodeError: return v
+
+
+def held_out(res, n_iter=64):
+    "Ratio, L1, usage and the rate/quality curve on the held-out files' chunks."
     front = AudioSpectrogram(res.spectrogram)
-    files = res.val_files
-    clips = [res.corpus.clips[res.corpus.files.index(f)] for f in files]
+    clips = [res.corpus.clips[res.corpus.files.index(f)] for f in res.val_files]
     chunks = chunk_clips(clips, round(res.config.chunk_duration_s * res.corpus.sample_rate))
-    model = res.model.eval()
+    model, n = res.model.eval(), chunks.shape[1]
     mrstft = auraloss.freq.MultiResolutionSTFTLoss()
     with torch.no_grad():
-        x = front.waveform_to_mel(chunks[:, None])
-        recon, idx, _ = model(x)
-        l1 = (recon - x).abs().mean().item()
-        K = model.quantizer.codebook_size
-        counts = torch.stack([torch.bincount(idx[..., q].flatten(), minlength=K) for q in range(idx.shape[-1])])
-        stats = usage_stats(counts)
-        ceiling = front.mel_to_waveform(x, n_iter=n_iter, length=chunks.shape[1])
-        rebuilt = front.mel_to_waveform(recon, n_iter=n_iter, length=chunks.shape[1])
-        d_model = mrstft(rebuilt, chunks[:, None]).item()
-        d_ceiling = mrstft(ceiling, chunks[:, None]).item()
-    return len(files), len(chunks), l1, stats, K, d_model, d_ceiling
+        x = front(chunks[:, None])
+        _, idx, _ = model(x)
+        dist = lambda mel: mrstft(front.mel_to_waveform(mel, n_iter=n_iter, length=n), chunks[:, None]).item()
+        ceiling = dist(x)
+        Q, K = idx.shape[-1], model.quantizer.codebook_size
+        curve = []
+        for q in range(1, Q + 1):
+            mel = model.decode_indices(idx[..., :q], x.shape[-2:])
+            curve.append(dict(levels=q, l1=(mel - x).abs().mean().item(), ratio=dist(mel) / ceiling))
+        counts = torch.stack([torch.bincount(idx[..., q].flatten(), minlength=K) for q in range(Q)])
+    usage = [math.log(max(s['perplexity'], 1)) / math.log(K) for s in usage_stats(counts).values()]
+    return dict(files=len(clips), chunks=len(chunks), ceiling=ceiling, curve=curve, usage=usage)
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--corpus', default=str(GMROCK))
-    ap.add_argument('--minutes', type=float, default=25)
+    ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget; the codec gets 1 - PRIOR_SHARE of it")
+    ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
     ap.add_argument('--out', default='/tmp/bench_training_run')
-    ap.add_argument('--skip-quality', action='store_true')
-    ap.add_argument('--skip-throughput', action='store_true')
-    ap.add_argument('--ablation-epochs', type=int, default=0)
     a = ap.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     corpus = load_corpus(a.corpus)
-    print(f"corpus: {corpus}")
-    if not a.skip_throughput:
-        med, audio_rate = throughput(corpus)
-        print(f"throughput at the default VQVAEConfig (batch 32 x 1 s): median step {med:.3f} s = {1/med:.2f} steps/s, "
-              f"{audio_rate:.1f} audio-seconds/s")
-    if not a.skip_quality:
-        t = time.perf_counter()
-        res = train_vqvae(corpus, a.out, minutes=a.minutes, seed=0, progress=False)
-        took = time.perf_counter() - t
-        print(f"trained {len(res.history['train'])} epochs in {took/60:.1f} min (config: codebook {res.config.codebook_size}, "
-              f"batch {res.config.batch_size}, lr {res.config.learning_rate}); final train {res.history['train'][-1]:.4f}, "
-              f"val {res.history['val'][-1]:.4f}; skipped steps {res.skipped_steps}")
-        n_files, n_chunks, l1, stats, K, d_model, d_ceiling = quality(res)
-        print(f"held-out: {n_files} files, {n_chunks} chunks; log-mel L1 {l1:.4f}")
-        for lvl, s in stats.items():
-            ent = math.log(max(s['perplexity'], 1)) / math.log(K)
-            print(f"  {lvl}: entropy usage {ent:.1%}, codes used {s['utilization']:.1%} of {K} (target entropy >= 90%)")
-        print(f"MR-STFT distance to the original: model+GL {d_model:.4f}, GL ceiling {d_ceiling:.4f}, "
-              f"ratio {d_model/d_ceiling:.3f} (target <= 1.5)")
-    if a.ablation_epochs:
-        for aug in (True, False):
-            res = train_vqvae(corpus, f"{a.out}_aug_{aug}", epochs=a.ablation_epochs, seed=0, augment_data=aug,
-                              progress=False, checkpoint_every=0)
-            l1 = quality(res)[2]
-            print(f"augmentation {'on ' if aug else 'off'}: {a.ablation_epochs} epochs, held-out log-mel L1 {l1:.4f}, "
-                  f"validation loss {res.history['val'][-1]:.4f}, train loss {res.history['train'][-1]:.4f}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory: {peak:.0f} MiB")
+    changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.set)}
+    config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
+    minutes = a.minutes * (1 - PRIOR_SHARE)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {corpus}; changed: {changes or 'nothing'}")
+    t = time.perf_counter()
+    res = train_vqvae(corpus, a.out, config, minutes=minutes, seed=0, progress=False, checkpoint_every=0)
+    took = time.perf_counter() - t
+    chunks = len(chunk_clips([corpus.clips[corpus.files.index(f)] for f in res.train_files], 48000))
+    epochs = len(res.history['train'])
+    print(f"codec: {epochs} epochs in {res.seconds:.0f} s of a {minutes * 60:.0f} s budget ({took:.0f} s with setup); "
+          f"{chunks * epochs / res.seconds:.1f} audio-seconds of training per second, {res.seconds / epochs:.2f} s per epoch; "
+          f"final validation loss {res.history['val'][-1]:.4f}")
+    h = held_out(res)
+    churn = [lvl['churn'] for lvl in res.history['health'][-1]]
+    print(f"held-out: {h['files']} files, {h['chunks']} chunks; Griffin-Lim ceiling distance {h['ceiling']:.4f}")
+    for i, (u, c) in enumerate(zip(h['usage'], churn)):
+        print(f"  level {i}: entropy usage {u:.1%} (target >= 90%), churn {c:.2%} per step (target <= 1%)")
+    print("  rate/quality: levels, log-mel L1, ceiling ratio, L1 change from one level fewer (target <= -5%)")
+    for i, p in enumerate(h['curve']):
+        change = '' if i == 0 else f"{p['l1'] / h['curve'][i - 1]['l1'] - 1:+.1%}"
+        print(f"    {p['levels']}  {p['l1']:.4f}  {p['ratio']:.3f}  {change}")
+    print(f"RESULT ratio {h['curve'][-1]['ratio']:.3f} (target <= 1.5), min usage {min(h['usage']):.1%}, "
+          f"max churn {max(churn):.2%}, {chunks * epochs / res.seconds:.1f} audio-s/s, changed {changes or 'nothing'}")
 
-if __name__ == '__main__': main()
+
+if __name__ == '__main__':
+    main()

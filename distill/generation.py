@@ -99,9 +99,10 @@ def generate(mf:ModelFile, # a model file with a generator
     with torch.no_grad(), _deterministic():
         if mf.kind == 'vqvae':
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
-            cols = math.ceil(frames / 16)
+            td = mf.model.time_downsample   # log-mel frames per code column
+            cols = math.ceil(frames / td)
             seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress)
-            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, 16 * cols))[..., :frames]
+            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * cols))[..., :frames]
         else:
             N = mf.model.hparams['n_frames']
             z = gen.sample(n, math.ceil(frames / N), temperature, seed)

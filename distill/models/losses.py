@@ -13,7 +13,7 @@ from ..training.config import LossConfig
 
 # %% auto #0
 __all__ = ['NonFiniteError', 'compute_kl_divergence', 'get_kl_weight', 'vae_loss', 'multi_scale_mel_loss', 'vqvae_loss',
-           'create_stft_loss', 'compute_combined_loss']
+           'quiet_mel_loss', 'create_stft_loss', 'compute_combined_loss']
 
 # %% ../../nbs/30_losses.ipynb #nf000002
 class NonFiniteError(ValueError):
@@ -145,6 +145,16 @@ def vqvae_loss(recon:torch.Tensor, # reconstructed mel spectrogram [B, 1, n_mels
     if commit.device.type == 'cpu' and not torch.isfinite(commit).all(): raise ValueError(f"commit_loss: contains non-finite values (NaN or Inf): {commit.detach().cpu().tolist()}")
     weighted_commit = commitment_weight * commit.sum()
     return recon_loss + weighted_commit, recon_loss, weighted_commit
+
+# %% ../../nbs/30_losses.ipynb #f0ea1a15
+def quiet_mel_loss(recon:torch.Tensor, # reconstructed log1p mel [B, C, n_mels, T] (non-negative)
+                   target:torch.Tensor, # original log1p mel, same shape
+                   eps:float=1e-4, # floor on the mel power: bins below it count as silence
+                  ) -> torch.Tensor:
+    "L1 between `log(mel power + eps)` of the two: every level counts, down to `eps`, not only the loud bins."
+    _check_pair(recon, target)
+    to_log = lambda m: torch.log(torch.expm1(m.clamp(min=0)) + eps)
+    return F.l1_loss(to_log(recon), to_log(target))
 
 # %% ../../nbs/30_losses.ipynb #52127621
 class _LeanMRSTFTLoss(MultiResolutionSTFTLoss):

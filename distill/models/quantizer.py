@@ -233,33 +233,37 @@ class ResidualQuantizer(nn.Module):
         self.lookup_dim = self.levels[0].lookup_dim
 
     def forward(self, x:torch.Tensor, # vectors [..., dim]
+                depth:torch.Tensor|None=None, # levels each vector's output sums, like x.shape[:-1] (None: all Q)
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "Quantize `x`: (quantized [..., dim], indices [..., Q] long, unweighted commitment loss per level [Q])."
+        "Quantize `x`: (quantized [..., dim] from the first `depth` levels, indices [..., Q] long, unweighted commitment loss per level [Q])."
         if x.shape[-1] != self.dim: raise ValueError(f"ResidualQuantizer: expected vectors of width {self.dim}, got shape {tuple(x.shape)}")
         # distances, EMA statistics and codes stay in float32 under CUDA mixed precision
         with torch.autocast('cuda', enabled=False) if x.is_cuda else contextlib.nullcontext():
             flat = x.float().reshape(-1, self.dim)
             residual, total, indices, losses, ready = flat, None, [], [], True
-            for level in self.levels:
+            depth = None if depth is None else depth.reshape(-1, 1)
+            for i, level in enumerate(self.levels):
                 z, code, idx = level._assign(residual, can_init=ready)
                 if self.training: ready = ready and level.ready
                 losses.append(F.mse_loss(z, code)); indices.append(idx)
                 if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
                     residual = residual - code
-                    total = code.clone() if total is None else total.add_(code)   # mse_loss keeps `code`: add into a copy
+                    used = code if depth is None else code * (depth > i)
+                    total = used.clone() if total is None else total.add_(used)   # mse_loss keeps `code`: add into a copy
                 else:
                     q = level.decode(z + (code - z).detach())
                     residual = residual - q.detach()
+                    q = q if depth is None else q * (depth > i)
                     total = q if total is None else total + q
             if self.lookup_dim is None: total = flat + (total - flat.detach())
         return total.reshape(x.shape), torch.stack(indices, -1).reshape(*x.shape[:-1], -1), torch.stack(losses)
 
-    def get_output_from_indices(self, indices:torch.Tensor, # code indices [..., Q]
+    def get_output_from_indices(self, indices:torch.Tensor, # code indices [..., q]: the first q <= Q levels
                                ) -> torch.Tensor:
-        "The quantized vectors [..., dim] that `indices` stand for (sum of the levels' codes)."
-        if indices.shape[-1] != self.num_quantizers:
-            raise ValueError(f"get_output_from_indices: last dimension must be num_quantizers={self.num_quantizers}, got shape {tuple(indices.shape)}")
-        return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels))
+        "The quantized vectors [..., dim] that `indices` stand for (sum of the codes of the levels given)."
+        if not 1 <= indices.shape[-1] <= self.num_quantizers:
+            raise ValueError(f"get_output_from_indices: last dimension must be 1..num_quantizers={self.num_quantizers} levels, got shape {tuple(indices.shape)}")
+        return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels[:indices.shape[-1]]))
 
     def pool_state(self) -> dict:
         "The vectors each level has pooled for its k-means but not used yet, `{'level_i': [N, D]}`: part of a checkpoint."

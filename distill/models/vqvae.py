@@ -15,11 +15,20 @@ from ..training.config import VQVAEConfig
 __all__ = ['VQEncoder', 'VQDecoder', 'QuantizerWrapper', 'ConvVQVAE']
 
 # %% ../../nbs/21_vqvae.ipynb #5ac0a57b
-def _down(a, b, dropout):
-    return nn.Sequential(nn.Conv2d(a, b, 3, stride=2, padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+def _time_strides(time_downsample):
+    "Time stride of each of the four encoder blocks: 2 for the first log2(time_downsample), then 1."
+    k = int(math.log2(time_downsample))
+    return [2 if i < k else 1 for i in range(4)]
 
-def _up(a, b, dropout):
-    return nn.Sequential(nn.ConvTranspose2d(a, b, 4, stride=2, padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+def _down(a, b, dropout, st=2):
+    return nn.Sequential(nn.Conv2d(a, b, 3, stride=(2, st), padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+
+def _upconv(a, b, st=2):
+    "Double the frequency axis, and the time axis if `st` is 2."
+    return nn.ConvTranspose2d(a, b, (4, 4 if st == 2 else 3), stride=(2, st), padding=1)
+
+def _up(a, b, dropout, st=2):
+    return nn.Sequential(_upconv(a, b, st), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
 
 # %% ../../nbs/21_vqvae.ipynb #1b8f5cc5
 class VQEncoder(nn.Module):
@@ -27,14 +36,16 @@ class VQEncoder(nn.Module):
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
                  dropout:float=0.2, # channel dropout after each block
                  in_channels:int=1, # input channels
+                 time_downsample:int=16, # time axis downsampled by this (1..16, a power of 2); frequency always by 16
                 ):
         super().__init__()
         ch = [in_channels, 32, 64, 128, 256]
-        self.net = nn.Sequential(*[_down(a, b, dropout) for a, b in zip(ch, ch[1:])], nn.Conv2d(256, codebook_dim, 1))
+        self.net = nn.Sequential(*[_down(a, b, dropout, st) for a, b, st in zip(ch, ch[1:], _time_strides(time_downsample))],
+                                 nn.Conv2d(256, codebook_dim, 1))
 
-    def forward(self, x:torch.Tensor, # [B, in_channels, H, W], H and W multiples of 16
+    def forward(self, x:torch.Tensor, # [B, in_channels, H, W], H a multiple of 16, W of time_downsample
                ) -> torch.Tensor:
-        "Latent grid [B, codebook_dim, H/16, W/16]."
+        "Latent grid [B, codebook_dim, H/16, W/time_downsample]."
         return self.net(x)
 
 # %% ../../nbs/21_vqvae.ipynb #12bc5276
@@ -43,15 +54,16 @@ class VQDecoder(nn.Module):
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
                  dropout:float=0.2, # channel dropout after each hidden block
                  out_channels:int=1, # output channels
+                 time_downsample:int=16, # as in `VQEncoder`: the time axis is upsampled by this
                 ):
         super().__init__()
-        ch = [256, 128, 64, 32]
-        self.net = nn.Sequential(nn.Conv2d(codebook_dim, 256, 1), *[_up(a, b, dropout) for a, b in zip(ch, ch[1:])],
-                                 nn.ConvTranspose2d(32, out_channels, 4, stride=2, padding=1), nn.Softplus())
+        ch, st = [256, 128, 64, 32], _time_strides(time_downsample)[::-1]   # the encoder's blocks, mirrored
+        self.net = nn.Sequential(nn.Conv2d(codebook_dim, 256, 1), *[_up(a, b, dropout, s) for a, b, s in zip(ch, ch[1:], st)],
+                                 _upconv(32, out_channels, st[-1]), nn.Softplus())
 
     def forward(self, z:torch.Tensor, # latent grid [B, codebook_dim, h, w]
                ) -> torch.Tensor:
-        "Non-negative output [B, out_channels, 16h, 16w]."
+        "Non-negative output [B, out_channels, 16h, time_downsample*w]."
         return self.net(z)
 
 # %% ../../nbs/21_vqvae.ipynb #99bd77be
@@ -73,10 +85,11 @@ class QuantizerWrapper(nn.Module):
                                      kmeans_iters=kmeans_iters, lookup_dim=lookup_dim)
 
     def forward(self, z:torch.Tensor, # latent grid [B, D, h, w]
+                depth:torch.Tensor|None=None, # levels summed per example [B] (quantizer dropout; None: all)
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "(quantized grid [B, D, h, w], indices [B, h*w, Q], unweighted commitment loss summed over levels)."
         B, D, h, w = z.shape
-        q, idx, losses = self.rvq(z.flatten(2).transpose(1, 2))
+        q, idx, losses = self.rvq(z.flatten(2).transpose(1, 2), None if depth is None else depth[:, None].expand(B, h * w))
         return q.transpose(1, 2).reshape(B, D, h, w), idx, losses.sum()
 
     def get_output_from_indices(self, indices:torch.Tensor, # [B, positions, Q]
@@ -120,35 +133,46 @@ class ConvVQVAE(nn.Module):
                  kmeans_iters:int=10, # k-means iterations
                  dropout:float=0.2, # channel dropout in encoder and decoder
                  lookup_dim:int|None=8, # None: Euclidean lookup; d: L2-normalised lookup in d learned dims (default by measurement, below)
+                 time_downsample:int=16, # log-mel frames per latent column (1..16, a power of 2); rows are always 16 mel bands
+                 quantizer_dropout:float=0.0, # share of training examples decoded from a random number of levels (1..Q)
                 ):
         super().__init__()
         self.hparams = dict(codebook_dim=codebook_dim, codebook_size=codebook_size, num_quantizers=num_quantizers,
                             decay=decay, commitment_weight=commitment_weight, threshold_ema_dead_code=threshold_ema_dead_code,
-                            kmeans_init=kmeans_init, kmeans_iters=kmeans_iters, dropout=dropout, lookup_dim=lookup_dim)
+                            kmeans_init=kmeans_init, kmeans_iters=kmeans_iters, dropout=dropout, lookup_dim=lookup_dim,
+                            time_downsample=time_downsample, quantizer_dropout=quantizer_dropout)
         VQVAEConfig(**self.hparams)   # validates every value, naming the bad one
-        self.encoder = VQEncoder(codebook_dim, dropout)
+        self.encoder = VQEncoder(codebook_dim, dropout, time_downsample=time_downsample)
         self.quantizer = QuantizerWrapper(codebook_dim, codebook_size, num_quantizers, decay, threshold_ema_dead_code,
                                           kmeans_init, kmeans_iters, lookup_dim)
-        self.decoder = VQDecoder(codebook_dim, dropout)
+        self.decoder = VQDecoder(codebook_dim, dropout, time_downsample=time_downsample)
 
     @classmethod
     def from_config(cls, cfg:VQVAEConfig, # the model and quantizer fields are used
                    ) -> ConvVQVAE:
         "A model with `cfg`'s architecture and quantizer settings."
         return cls(**{k: getattr(cfg, k) for k in ('codebook_dim', 'codebook_size', 'num_quantizers', 'decay', 'commitment_weight',
-                                                    'threshold_ema_dead_code', 'kmeans_init', 'kmeans_iters', 'dropout', 'lookup_dim')})
+                                                    'threshold_ema_dead_code', 'kmeans_init', 'kmeans_iters', 'dropout', 'lookup_dim',
+                                                    'time_downsample', 'quantizer_dropout')})
 
     def encode(self, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
               ) -> torch.Tensor:
-        "Latent grid [B, codebook_dim, ceil(n_mels/16), ceil(T/16)] (input padded with zeros to multiples of 16)."
+        "Latent grid [B, codebook_dim, ceil(n_mels/16), ceil(T/time_downsample)] (input zero-padded to whole cells)."
         if x.ndim != 4 or x.shape[1] != 1: raise ValueError(f"ConvVQVAE: expected a log-mel [B, 1, n_mels, T], got shape {tuple(x.shape)}")
         H, W = x.shape[-2:]
-        return self.encoder(F.pad(x, (0, 16*_grid(W) - W, 0, 16*_grid(H) - H)))
+        td = self.time_downsample
+        return self.encoder(F.pad(x, (0, td * math.ceil(W / td) - W, 0, 16*_grid(H) - H)))
+
+    @property
+    def time_downsample(self) -> int:
+        "Log-mel frames per latent column."
+        return self.hparams['time_downsample']
 
     def quantize(self, z:torch.Tensor, # latent grid [B, D, h, w]
+                 depth:torch.Tensor|None=None, # levels summed per example [B] (None: all)
                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "(quantized grid, indices [B, h*w, Q], unweighted commitment loss)."
-        return self.quantizer(z)
+        return self.quantizer(z, depth)
 
     def decode(self, zq:torch.Tensor, # quantized grid [B, D, h, w]
                mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the full 16h x 16w
@@ -157,11 +181,11 @@ class ConvVQVAE(nn.Module):
         y = self.decoder(zq)
         return y if mel_shape is None else y[..., :mel_shape[0], :mel_shape[1]]
 
-    def decode_indices(self, indices:torch.Tensor, # codes [B, positions, Q]
+    def decode_indices(self, indices:torch.Tensor, # codes [B, positions, q]: all Q levels, or the first q (a lower rate)
                        mel_shape:tuple[int, int]=(128, 94), # (n_mels, T) of the log-mel to produce
                       ) -> torch.Tensor:
         "Log-mel [B, 1, n_mels, T] from code indices."
-        h, w = _grid(mel_shape[0]), _grid(mel_shape[1])
+        h, w = _grid(mel_shape[0]), math.ceil(mel_shape[1] / self.time_downsample)
         if indices.ndim != 3 or indices.shape[1] != h*w:
             raise ValueError(f"decode_indices: mel_shape {tuple(mel_shape)} needs indices [B, {h*w}, Q], got shape {tuple(indices.shape)}")
         v = self.quantizer.get_output_from_indices(indices)
@@ -170,5 +194,8 @@ class ConvVQVAE(nn.Module):
     def forward(self, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "(reconstruction like `x`, indices [B, positions, Q], unweighted commitment loss summed over levels)."
-        zq, indices, commit = self.quantize(self.encode(x))
+        depth, p, Q = None, self.hparams['quantizer_dropout'], self.hparams['num_quantizers']
+        if self.training and p > 0:   # quantizer dropout: these examples are decoded from their first 1..Q levels only
+            depth = torch.where(torch.rand(len(x), device=x.device) < p, torch.randint(1, Q + 1, (len(x),), device=x.device), Q)
+        zq, indices, commit = self.quantize(self.encode(x), depth)
         return self.decode(zq, x.shape[-2:]), indices, commit

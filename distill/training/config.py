@@ -122,6 +122,9 @@ class VQVAEConfig(Config):
     kmeans_iters: int = 10
     dropout: float = 0.2
     lookup_dim: int | None = 8
+    time_downsample: int = 16
+    quantizer_dropout: float = 0.0
+    quiet_weight: float = 1.0
     batch_size: int = 32
     max_epochs: int = 200
     learning_rate: float = 1e-3
@@ -142,6 +145,9 @@ class VQVAEConfig(Config):
         _require(0 <= self.dropout < 1, 'dropout', f"must be in [0, 1), got {self.dropout}")
         _require(self.lookup_dim is None or (isinstance(self.lookup_dim, int) and 2 <= self.lookup_dim <= self.codebook_dim), 'lookup_dim',
                  f"must be None (Euclidean lookup) or a whole number in 2..codebook_dim ({self.codebook_dim}), got {self.lookup_dim!r}")
+        _require(self.time_downsample in (1, 2, 4, 8, 16), 'time_downsample', f"must be 1, 2, 4, 8 or 16 (log-mel frames per latent column), got {self.time_downsample!r}")
+        _require(0 <= self.quantizer_dropout <= 1, 'quantizer_dropout', f"must be in [0, 1], got {self.quantizer_dropout}")
+        _require(self.quiet_weight >= 0, 'quiet_weight', f"must be >= 0, got {self.quiet_weight}")
         _require(self.weight_decay >= 0, 'weight_decay', f"must be >= 0, got {self.weight_decay}")
         _require(self.gradient_clip_norm > 0, 'gradient_clip_norm', f"must be positive, got {self.gradient_clip_norm}")
         _check_training_fields(self)

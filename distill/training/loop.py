@@ -19,7 +19,7 @@ from ..audio.spectrogram import AudioSpectrogram, ComplexSpectrogram
 from ..models.vqvae import ConvVQVAE
 from ..models.vae import ConvVAE
 from ..models.quantizer import usage_stats
-from ..models.losses import vqvae_loss, vae_loss, compute_combined_loss, create_stft_loss, get_kl_weight, NonFiniteError
+from ..models.losses import quiet_mel_loss, vqvae_loss, vae_loss, compute_combined_loss, create_stft_loss, get_kl_weight, NonFiniteError
 from ..models.persistence import save_model, load_model, ModelFile
 from .report import report_page, save_mel_png
 from ..progress import Progress
@@ -275,7 +275,9 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     def loss(model, x, epoch, n_epochs):
         recon, _, commit = model(x)
         total, rec, com = vqvae_loss(recon, x, commit, config.commitment_weight)
-        return total, dict(recon=rec.detach(), commitment=com.detach())
+        if not config.quiet_weight: return total, dict(recon=rec.detach(), commitment=com.detach())
+        quiet = quiet_mel_loss(recon, x)
+        return total + config.quiet_weight * quiet, dict(recon=rec.detach(), commitment=com.detach(), quiet=quiet.detach())
     task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate,
