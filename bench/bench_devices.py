@@ -2,8 +2,9 @@
 
 Usage: python bench/bench_devices.py [--steps N] [--epochs E] [--files F] [--skip-quality]
 
-1. Steps: the training step exactly as `distill.training` takes it (log-mel of a batch of 32 one-second
-   chunks on the device, forward, `vqvae_loss`, backward, clipping, AdamW), at the default `VQVAEConfig`,
+1. Steps: the training step as `train_vqvae` takes it (log-mel of a batch of 32 one-second chunks on the
+   device, forward, `vqvae_loss` plus `quiet_weight` x `quiet_mel_loss`, backward, clipping, AdamW, one
+   read-back of the loss), at the default `VQVAEConfig`,
    after warm-up steps (k-means pooling, CUDA kernels), median over N steps. Printed as steps per second
    and audio-seconds per second, and as a ratio to the CPU measured in the same run.
 2. Training: `train_vqvae` on a demo corpus of F files for E epochs on each device (and with bf16 on
@@ -20,7 +21,7 @@ from distill.training import train_vqvae, VQVAEConfig
 from distill.audio.io import make_demo_corpus, load_corpus, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram
 from distill.models.vqvae import ConvVQVAE
-from distill.models.losses import vqvae_loss
+from distill.models.losses import vqvae_loss, quiet_mel_loss
 
 
 def sync(dev):
@@ -42,7 +43,7 @@ def step_seconds(dev, chunks, bf16=False, steps=20, warmup=5):
         with torch.no_grad(): x = front(wave[:, None])
         with mixed:
             recon, _, commit = model(x)
-            loss = vqvae_loss(recon, x, commit, cfg.commitment_weight)[0]
+            loss = vqvae_loss(recon, x, commit, cfg.commitment_weight)[0] + cfg.quiet_weight * quiet_mel_loss(recon, x)
         opt.zero_grad(set_to_none=True); loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.gradient_clip_norm); opt.step()
         loss.item()                      # the loop logs the loss every step
