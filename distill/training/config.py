@@ -123,7 +123,7 @@ class VQVAEConfig(Config):
     dropout: float = 0.2
     lookup_dim: int | None = 8
     time_downsample: int = 16
-    quantizer_dropout: float = 0.0
+    quantizer_dropout: float = 0.5
     quiet_weight: float = 1.0
     batch_size: int = 32
     max_epochs: int = 200

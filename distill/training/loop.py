@@ -48,8 +48,8 @@ def augment(wave:torch.Tensor, # a batch of chunks [B, S]
             max_gain_db:float=6.0, # gain drawn uniformly in [-max_gain_db, max_gain_db]
             max_shift_s:float=0.02, # shift drawn uniformly in [-max_shift_s, max_shift_s]
             noise_db:tuple=(-60.0, -40.0), # noise level relative to the chunk's peak, drawn in this range
-           ) -> torch.Tensor:
-    "A randomly gained, shifted and noised copy of `wave`."
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    "`(target, input)`: a randomly gained and shifted copy of `wave`, and the same with white noise added."
     B, S = wave.shape
     u = lambda lo, hi: lo + (hi - lo) * torch.rand(B, 1, generator=generator, device=wave.device)
     out = wave * 10 ** (u(-max_gain_db, max_gain_db) / 20)
@@ -57,7 +57,7 @@ def augment(wave:torch.Tensor, # a batch of chunks [B, S]
     pos = torch.arange(S, device=wave.device) - shifts[:, None]                      # output sample t reads input t - shift
     out = torch.where((pos >= 0) & (pos < S), out.gather(1, pos.clamp(0, S - 1)), torch.zeros((), device=wave.device))
     peak = out.abs().amax(1, keepdim=True)
-    return out + torch.randn(B, S, generator=generator, device=wave.device) * peak * 10 ** (u(*noise_db) / 20)
+    return out, out + torch.randn(B, S, generator=generator, device=wave.device) * peak * 10 ** (u(*noise_db) / 20)
 
 # %% ../../nbs/50_training.ipynb #a3d0b2dc
 def codebook_health(model:ConvVQVAE, # a model whose quantizer has counted an epoch of training steps
@@ -75,7 +75,7 @@ class _Task:
     kind: str
     model: torch.nn.Module
     features: torch.nn.Module                         # [B,1,S] -> model input
-    loss: callable                                    # (model, x, epoch, n_epochs) -> (total, dict of detached scalar parts)
+    loss: callable                                    # (model, input, target, epoch, n_epochs) -> (total, dict of detached scalar parts)
     health: callable = None                           # (model) -> list of per-level dicts
 
 # %% ../../nbs/50_training.ipynb #b466c951
@@ -102,7 +102,7 @@ def _validate(task, val_x, batch_size, epoch, n_epochs):
     with torch.no_grad():
         for i in range(0, len(val_x), batch_size):
             x = val_x[i:i + batch_size]
-            try: loss = task.loss(task.model, x, epoch, n_epochs)[0].item()
+            try: loss = task.loss(task.model, x, x, epoch, n_epochs)[0].item()
             except NonFiniteError: continue
             if math.isfinite(loss): total, n = total + loss * len(x), n + len(x)
     return total / n if n else None
@@ -171,12 +171,14 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         for b in range(steps_per_epoch):
             batch = train_wave[order[b * batch_size:(b + 1) * batch_size]]
             if len(batch) < procs: continue             # too few chunks to give every process one (several processes only)
-            if augment_data: batch = augment(batch, g_aug, sr)
-            wave = batch.tensor_split(procs)[me]         # this process's consecutive slice of the batch
+            clean, noisy = augment(batch, g_aug, sr) if augment_data else (batch, batch)
+            wave = noisy.tensor_split(procs)[me]         # this process's consecutive slice of the batch
             share = len(wave) / len(batch)
-            with torch.no_grad(): x = features(wave[:, None])
+            with torch.no_grad():                        # the model sees the noisy chunk; the loss compares with the clean one
+                x = features(wave[:, None])
+                target = features(clean.tensor_split(procs)[me][:, None]) if augment_data else x
             with mixed:
-                try: total, parts = task.loss(net, x, epoch, plan['epochs'])
+                try: total, parts = task.loss(net, x, target, epoch, plan['epochs'])
                 except NonFiniteError: total, parts = torch.full((), float('nan'), device=dev), {}
             finite = torch.isfinite(total)
             head = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
@@ -255,7 +257,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                 epochs:int|None=None, # overrides `config.max_epochs`
                 minutes:float|None=None, # a time budget in minutes, instead of a number of epochs
                 seed:int=0, # seeds the split, the model's initialisation and every random draw
-                augment_data:bool=True, # gain/shift/noise augmentation of training chunks
+                augment_data:bool=True, # gain/shift augmentation of training chunks, and noise on the model's input only
                 resume:bool=False, # continue from `out/checkpoint.pt` if there is one
                 checkpoint_every:int=5, # epochs between checkpoints (0: none)
                 spectrogram:SpectrogramConfig|None=None, # the log-mel front end (default `SpectrogramConfig()`)
@@ -272,11 +274,11 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     train_idx, val_idx = split_files(len(corpus.files), config.val_fraction, seed)
     torch.manual_seed(seed)
     model = ConvVQVAE.from_config(config)
-    def loss(model, x, epoch, n_epochs):
+    def loss(model, x, target, epoch, n_epochs):
         recon, _, commit = model(x)
-        total, rec, com = vqvae_loss(recon, x, commit, config.commitment_weight)
+        total, rec, com = vqvae_loss(recon, target, commit, config.commitment_weight)
         if not config.quiet_weight: return total, dict(recon=rec.detach(), commitment=com.detach())
-        quiet = quiet_mel_loss(recon, x)
+        quiet = quiet_mel_loss(recon, target)
         return total + config.quiet_weight * quiet, dict(recon=rec.detach(), commitment=com.detach(), quiet=quiet.detach())
     task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
@@ -292,7 +294,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
               epochs:int|None=None, # overrides `config.max_epochs`
               minutes:float|None=None, # a time budget in minutes, instead of a number of epochs
               seed:int=0, # seeds the split, the model's initialisation and every random draw
-              augment_data:bool=True, # gain/shift/noise augmentation of training chunks
+              augment_data:bool=True, # gain/shift augmentation of training chunks, and noise on the model's input only
               resume:bool=False, # continue from `out/checkpoint.pt` if there is one
               checkpoint_every:int=5, # epochs between checkpoints (0: none)
               progress:bool=True, # print a progress line per epoch
@@ -315,17 +317,17 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
     model = ConvVAE(latent_dim=config.latent_dim, in_channels=chans, n_mels=n_mels, n_frames=n_frames)
     if loss == 'combined':
         features, stft = ComplexSpectrogram(spectrogram), create_stft_loss(config.loss, dev)
-        def step_loss(model, x, epoch, n_epochs):
+        def step_loss(model, x, target, epoch, n_epochs):
             recon, mu, logvar = model(x)
             kl_w = get_kl_weight(epoch, n_epochs, config.loss.kl_warmup_fraction, config.loss.kl_weight_max)
-            d = compute_combined_loss(recon, x, mu, logvar, config.loss, kl_w, _stft_loss_fn=stft)
+            d = compute_combined_loss(recon, target, mu, logvar, config.loss, kl_w, _stft_loss_fn=stft)
             return d['total_loss'], {k: v.detach() for k, v in d.items() if k != 'total_loss'}
     else:
         features = AudioSpectrogram(spectrogram)
-        def step_loss(model, x, epoch, n_epochs):
+        def step_loss(model, x, target, epoch, n_epochs):
             recon, mu, logvar = model(x)
             kl_w = get_kl_weight(epoch, n_epochs, config.kl_warmup_fraction, config.kl_weight_max)
-            total, rec, kl = vae_loss(recon, x, mu, logvar, kl_w, config.free_bits)
+            total, rec, kl = vae_loss(recon, target, mu, logvar, kl_w, config.free_bits)
             return total, dict(recon=rec.detach(), kl=kl.detach())
     task = _Task('vae', model, features, step_loss)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
