@@ -1,0 +1,203 @@
+"""Realism of the codec's reconstructions and of generated sounds, on held-out files of two real drum kits.
+
+Usage: python bench/bench_realism.py [--kits gmrock tr808] [--minutes 10] [--model vqvae|vae]
+                                     [--set FIELD=VALUE ...] [--n_generate 24] [--calibrate] [--out DIR]
+
+For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydrogen-data, see CONTRIBUTING.md):
+
+1. Split the kit by instrument, not by file. GMRockKit holds five velocity layers of each instrument
+   (Kick-Soft ... Kick-Hardest): near-copies of one another. Held out are whole instruments, each with a
+   sibling left in training (HELD_OUT below), so a held-out file is a different instrument of a family
+   the model has heard, never another velocity of a training instrument.
+2. Train on the training files as `distill_train FOLDER --minutes M` does (same defaults and budget
+   split; `--set` changes `VQVAEConfig` fields, for ablations), then fit the generator.
+3. Print, on the first second of every file:
+   - the ceiling ratio: multi-resolution STFT distance (auraloss) of model + Griffin-Lim to the original
+     over the same for Griffin-Lim of the original log-mel, on the held-out files and on the run's own
+     validation files (the figure `bench_training.py` printed);
+   - calibration of the scale: held-out real files (about 1), copies of the training files (novelty 0),
+     the Griffin-Lim ceiling of the training files, decaying noise;
+   - codec realism: reconstructions of the training files;
+   - generated sounds (`--n_generate` of 1 s, `generate` defaults, seed 0): realism, median novelty,
+     diversity;
+   each in two feature spaces: MFCC (librosa, 22.05 kHz, 20 coefficients, means and standard deviations;
+   outside distill) and envelope (`distill.audio.realism.envelope_features`: attack, decay, flux);
+   - speed: seconds per epoch and audio-seconds of training per second.
+"""
+import argparse, json, tempfile, time, warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+import auraloss
+import librosa
+import soxr
+
+from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config
+from distill.training.loop import reconstruct
+from distill.audio.io import load_corpus, chunk_audio, chunk_clips
+from distill.audio.spectrogram import AudioSpectrogram
+from distill.audio.realism import RealismScale, envelope_features
+from distill.models.persistence import load_model
+from distill.generation import fit_generator, generate
+from distill.cli import PRIOR_SHARE
+
+KITS = Path('/tmp/h/usr/share/hydrogen/data/drumkits')
+HELD_OUT = {   # whole instruments held out, each with a sibling in training
+    'gmrock': ('GMRockKit', ('Tom2-', 'HatSemiOpen-', 'SnareRimshot-', '24Ride-', 'Splash-')),
+    'tr808': ('TR808EmulationKit', ('808_Tom_Mid', '808_Snare_2', '808_Hat_Pedal', '808_Kick_Short')),
+}
+SR = 48000
+
+
+def parse_value(v):
+    "A --set value as JSON where it parses (numbers, null, true), else as a string."
+    try: return json.loads(v)
+    except json.JSONDecodeError: return v
+
+
+def split_kit(kit):
+    "(training files, held-out files) of a kit, by instrument."
+    folder, held = HELD_OUT[kit]
+    files = sorted(p for p in (KITS / folder).iterdir() if p.suffix.lower() in ('.wav', '.flac'))
+    out = [p for p in files if p.name.startswith(held)]
+    return [p for p in files if p not in out], out
+
+
+def first_seconds(clips):
+    "Each clip's first second [n, SR] (zero-padded)."
+    return torch.stack([chunk_audio(c, SR)[0] for c in clips])
+
+
+def mfcc_librosa(waves):
+    "MFCC features outside distill: librosa at 22.05 kHz, 20 coefficients, means and standard deviations."
+    out = []
+    for w in waves.numpy():
+        y = soxr.resample(w.astype(np.float64), SR, 22050)
+        m = librosa.feature.mfcc(y=y, sr=22050, n_mfcc=20)
+        out.append(np.concatenate([m.mean(1), m.std(1)]))
+    return torch.tensor(np.array(out)).float()
+
+
+FRONT = AudioSpectrogram()
+
+
+def features(waves):
+    "Both feature families of sounds [n, SR]."
+    with torch.no_grad(): mel = FRONT(waves[:, None])
+    return dict(mfcc=mfcc_librosa(waves), envelope=envelope_features(mel, FRONT.config.hop_length / SR))
+
+
+def ratio(mf, waves, n_iter=64):
+    "Ceiling ratio of a model on sounds [n, SR]: model + Griffin-Lim over Griffin-Lim alone."
+    mr = auraloss.freq.MultiResolutionSTFTLoss()
+    front = FRONT
+    with torch.no_grad():
+        x = front(waves[:, None])
+        recon = torch.stack([reconstruct(mf, w, n_iter)[2] for w in waves])
+        ceiling = front.mel_to_waveform(x, n_iter=n_iter, length=waves.shape[1])[:, 0]
+        return mr(recon[:, None], waves[:, None]).item() / mr(ceiling[:, None], waves[:, None]).item(), recon, ceiling
+
+
+def decaying_noise(n, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    t = torch.arange(SR) / SR
+    return torch.randn(n, SR, generator=g) * torch.exp(-t / torch.empty(n, 1).uniform_(0.05, 0.5, generator=g))
+
+
+def line(name, figs):
+    "One row: each family's realism, novelty, diversity."
+    cells = []
+    for fam in ('mfcc', 'envelope'):
+        f = figs[fam]
+        cells.append(f"{f['realism']:7.2f} {f['novelty']:6.2f} {f['diversity']:6.2f}")
+    print(f"  {name:<34}" + '   '.join(cells), flush=True)
+
+
+def run_kit(kit, a, changes):
+    train_files, held_files = split_kit(kit)
+    tmp = Path(tempfile.mkdtemp(prefix=f'bench_{kit}_'))
+    folder = tmp / 'train'; folder.mkdir()
+    for p in train_files: (folder / p.name).symlink_to(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        corpus = load_corpus(folder)
+        held = first_seconds([load_corpus_file(p) for p in held_files])
+    train = first_seconds(corpus.clips)
+    print(f"\n== {kit}: {len(train_files)} training files, {len(held_files)} held out "
+          f"({', '.join(HELD_OUT[kit][1])}); {a.model}, --minutes {a.minutes}, changed {changes or 'nothing'}", flush=True)
+    f_train, f_held = features(train), features(held)
+    scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
+    figs = lambda f: {fam: scales[fam].figures(f[fam]) for fam in scales}
+    print(f"  {'set (realism novelty diversity)':<34}{'MFCC (librosa)':<25}{'envelope (distill)':<25}")
+    line('held-out real files', {fam: dict(realism=s.held_out_realism(), novelty=float(s.novelty(f_held[fam]).median()),
+                                            diversity=1.0) for fam, s in scales.items()})
+    line('copies of the training files', figs(f_train))
+    noise = features(decaying_noise(len(train)))
+    line('decaying noise', figs(noise))
+    result = dict(kit=kit)
+    if a.calibrate: return result
+    out = Path(a.out) / kit
+    t0 = time.perf_counter()
+    if a.model == 'vqvae':
+        config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
+        res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
+        fit_generator(res, None, a.minutes * PRIOR_SHARE, 0, progress=False)
+    else:
+        res = train_vae(corpus, out, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
+        fit_generator(res, None, None, 0, progress=False)
+    took = time.perf_counter() - t0
+    mf = load_model(res.model_path)
+    epochs = len(res.history['train'])
+    n_chunks = len(chunk_clips([corpus.clips[corpus.files.index(f)] for f in res.train_files], SR))
+    r_held, _, _ = ratio(mf, held)
+    val = first_seconds([corpus.clips[corpus.files.index(f)] for f in res.val_files])
+    r_val, _, _ = ratio(mf, val)
+    _, recon, ceiling = ratio(mf, train)
+    line('Griffin-Lim ceiling of training', figs(features(ceiling)))
+    f_recon = features(recon)
+    line('codec: reconstructions of training', figs(f_recon))
+    waves, _ = generate(mf, n=a.n_generate, seconds=1.0, seed=0)
+    f_gen = features(waves)
+    line(f'generated ({a.n_generate} x 1 s)', figs(f_gen))
+    speed = n_chunks * epochs / res.seconds
+    print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
+          f"{epochs} epochs, {res.seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s; {took:.0f} s in all", flush=True)
+    codec, gen = figs(f_recon), figs(f_gen)
+    return dict(kit=kit, ratio=r_held, ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
+                gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
+                diversity=gen['mfcc']['diversity'], s_per_epoch=res.seconds / epochs, audio_s_per_s=speed)
+
+
+def load_corpus_file(p):
+    "One file as the corpus loads it (peak-normalised, 48 kHz)."
+    from distill.audio.io import load_audio
+    x = load_audio(p, SR)
+    return x * (0.95 / x.abs().max())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
+    ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget (the prior gets PRIOR_SHARE of it)")
+    ap.add_argument('--model', default='vqvae', choices=['vqvae', 'vae'])
+    ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
+    ap.add_argument('--n_generate', type=int, default=24)
+    ap.add_argument('--calibrate', action='store_true', help="the scale's calibration only: no training")
+    ap.add_argument('--out', default='/tmp/bench_realism_run')
+    a = ap.parse_args()
+    changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.set)}
+    torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, librosa {librosa.__version__}")
+    rows = [run_kit(k, a, changes) for k in a.kits]
+    if a.calibrate: return
+    print(f"\nRESULT {a.model} --minutes {a.minutes} changed {changes or 'nothing'}")
+    print(f"  {'kit':<8}{'ratio':>7}{'(val)':>7}{'codec mfcc':>11}{'codec env':>10}{'gen mfcc':>9}{'gen env':>8}"
+          f"{'novelty':>8}{'divers.':>8}{'s/epoch':>8}{'audio-s/s':>10}")
+    for r in rows:
+        print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
+              f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}")
+
+
+if __name__ == '__main__':
+    main()
