@@ -1,7 +1,7 @@
 """Realism of the codec's reconstructions and of generated sounds, on held-out files of two real drum kits.
 
 Usage: python bench/bench_realism.py [--kits gmrock tr808] [--minutes 10] [--model vqvae|vae]
-                                     [--set FIELD=VALUE ...] [--n_generate 24] [--calibrate] [--out DIR]
+                                     [--set FIELD=VALUE ...] [--calibrate] [--evaluate] [--out DIR]
 
 For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydrogen-data, see CONTRIBUTING.md):
 
@@ -18,8 +18,8 @@ For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydroge
    - calibration of the scale: held-out real files (about 1), copies of the training files (novelty 0),
      the Griffin-Lim ceiling of the training files, decaying noise;
    - codec realism: reconstructions of the training files;
-   - generated sounds (`--n_generate` of 1 s, `generate` defaults, seed 0): realism, median novelty,
-     diversity;
+   - generated sounds (as many as training files, 1 s each, `generate` defaults, seed 0): realism, median
+     novelty, diversity;
    each in two feature spaces: MFCC (librosa, 22.05 kHz, 20 coefficients, means and standard deviations;
    outside distill) and envelope (`distill.audio.realism.envelope_features`: attack, decay, flux);
    - speed: seconds per epoch and audio-seconds of training per second.
@@ -34,9 +34,8 @@ import librosa
 import soxr
 
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config
-from distill.training.loop import reconstruct
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
-from distill.audio.spectrogram import AudioSpectrogram
+from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_waveform
 from distill.audio.realism import RealismScale, envelope_features
 from distill.models.persistence import load_model
 from distill.generation import fit_generator, generate
@@ -89,13 +88,12 @@ def features(waves):
 
 
 def ratio(mf, waves, n_iter=64):
-    "Ceiling ratio of a model on sounds [n, SR]: model + Griffin-Lim over Griffin-Lim alone."
+    "Ceiling ratio of a model on sounds [n, SR]: model + Griffin-Lim over Griffin-Lim alone; and both sets of sounds."
     mr = auraloss.freq.MultiResolutionSTFTLoss()
-    front = FRONT
+    front = front_end(mf.spectrogram)
     with torch.no_grad():
-        x = front(waves[:, None])
-        recon = torch.stack([reconstruct(mf, w, n_iter)[2] for w in waves])
-        ceiling = front.mel_to_waveform(x, n_iter=n_iter, length=waves.shape[1])[:, 0]
+        recon = features_to_waveform(front, mf.model(front(waves[:, None]))[0], n_iter, waves.shape[1])   # at the model's own level
+        ceiling = FRONT.mel_to_waveform(FRONT(waves[:, None]), n_iter=n_iter, length=waves.shape[1])[:, 0]
         return mr(recon[:, None], waves[:, None]).item() / mr(ceiling[:, None], waves[:, None]).item(), recon, ceiling
 
 
@@ -138,35 +136,42 @@ def run_kit(kit, a, changes):
     result = dict(kit=kit)
     if a.calibrate: return result
     out = Path(a.out) / kit
-    t0 = time.perf_counter()
-    if a.model == 'vqvae':
-        config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
-        res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
-        fit_generator(res, None, a.minutes * PRIOR_SHARE, 0, progress=False)
-    else:
-        res = train_vae(corpus, out, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
-        fit_generator(res, None, None, 0, progress=False)
-    took = time.perf_counter() - t0
-    mf = load_model(res.model_path)
-    epochs = len(res.history['train'])
-    n_chunks = len(chunk_clips([corpus.clips[corpus.files.index(f)] for f in res.train_files], SR))
+    if not a.evaluate:
+        if a.model == 'vqvae':
+            config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
+            res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
+            fit_generator(res, None, a.minutes * PRIOR_SHARE, 0, progress=False)
+        else:
+            res = train_vae(corpus, out, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
+            fit_generator(res, None, None, 0, progress=False)
+    mf = load_model(out / 'model.distill')
+    h, names = mf.history, corpus_names(corpus)
+    epochs, seconds = len(h['train']), sum(h['epoch_seconds'])
+    clips = lambda key: [corpus.clips[names[n]] for n in mf.metadata[key]]
+    n_chunks = len(chunk_clips(clips('train_files'), SR))
     r_held, _, _ = ratio(mf, held)
-    val = first_seconds([corpus.clips[corpus.files.index(f)] for f in res.val_files])
-    r_val, _, _ = ratio(mf, val)
+    r_val, _, _ = ratio(mf, first_seconds(clips('val_files')))
     _, recon, ceiling = ratio(mf, train)
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
     f_recon = features(recon)
     line('codec: reconstructions of training', figs(f_recon))
-    waves, _ = generate(mf, n=a.n_generate, seconds=1.0, seed=0)
+    waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)
     f_gen = features(waves)
-    line(f'generated ({a.n_generate} x 1 s)', figs(f_gen))
-    speed = n_chunks * epochs / res.seconds
+    line(f'generated ({len(train)} x 1 s)', figs(f_gen))
+    speed = n_chunks * epochs / seconds
+    adv = [i for i, p in enumerate(h['parts']) if 'adv_d' in p]
+    phase = f"; adversarial phase from epoch {adv[0] + 1}, {np.median([h['epoch_seconds'][i] for i in adv]):.2f} s per epoch in it" if adv else ''
     print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
-          f"{epochs} epochs, {res.seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s; {took:.0f} s in all", flush=True)
+          f"{epochs} epochs, {seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s{phase}", flush=True)
     codec, gen = figs(f_recon), figs(f_gen)
     return dict(kit=kit, ratio=r_held, ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
-                diversity=gen['mfcc']['diversity'], s_per_epoch=res.seconds / epochs, audio_s_per_s=speed)
+                diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
+
+
+def corpus_names(corpus):
+    "File name -> index in the corpus."
+    return {f.name: i for i, f in enumerate(corpus.files)}
 
 
 def load_corpus_file(p):
@@ -182,8 +187,8 @@ def main():
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget (the prior gets PRIOR_SHARE of it)")
     ap.add_argument('--model', default='vqvae', choices=['vqvae', 'vae'])
     ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
-    ap.add_argument('--n_generate', type=int, default=24)
     ap.add_argument('--calibrate', action='store_true', help="the scale's calibration only: no training")
+    ap.add_argument('--evaluate', action='store_true', help="evaluate the model files already in --out: no training")
     ap.add_argument('--out', default='/tmp/bench_realism_run')
     a = ap.parse_args()
     changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.set)}

@@ -120,9 +120,11 @@ def distill_reconstruct(
             try: y = reconstruct(mf, x, n_iter)[2].numpy()
             except (RuntimeError, ValueError) as e:
                 print(f"skipped {f}: cannot reconstruct it ({str(e).splitlines()[0]})", file=sys.stderr); continue
-            if native != sr: y = soxr.resample(y, sr, native)
+            if native != sr:
+                peak = abs(y).max()
+                y = soxr.resample(y, sr, native); y *= peak / max(abs(y).max(), 1e-12)   # resampling can move the peak a little
             target = dest / f"{f.stem}_reconstructed.wav"
-            sf.write(target, y / max(1.0, abs(y).max()), native, subtype='PCM_16')
+            sf.write(target, y, native, subtype='PCM_16')   # at the input's peak level (`reconstruct`), so never clipped
             items.append(dict(name=f.name, wav=target.name, note=f'reconstructed from {f}'))
         if not items: raise ValueError("no file could be reconstructed")
         page = write_index_page(dest, f'Reconstructed by {Path(model_file).name}', items)

@@ -15,7 +15,7 @@ from .models.vae import AggregatePosterior, slerp
 from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
 from .training.report import save_mel_png
-from .training.loop import front_end, features_to_waveform
+from .audio.spectrogram import front_end, features_to_waveform
 
 # %% auto #0
 __all__ = ['load_generator', 'fit_generator', 'generate', 'interpolate', 'write_sounds']

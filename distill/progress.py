@@ -64,7 +64,7 @@ class Progress:
 
     def close(self):
         "End the bar (a terminal bar's line is finished with a newline)."
-        if self.bar is not None and self.mode == 'terminal' and self.bar.last_v is not None: print(file=self.file, flush=True)
+        if self.bar is not None and self.mode == 'terminal': print(flush=True)   # the bar draws on stdout: its line ends there
         self.bar = None if self.mode == 'terminal' else self.bar
 
     def __enter__(self): return self

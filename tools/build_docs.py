@@ -80,7 +80,21 @@ def page(body, pages, here, meta):
     body = re.sub(r'<body[^>]*>', lambda m: m.group(0) + top, body, count=1)
     return body.replace('</body>', '</div></body>', 1)
 
+def unescaped_stars():
+    "Docstrings and argument comments with a `*` outside code spans: the docs' markdown would read it as emphasis."
+    bad = []
+    for f in sorted((root/cfg.lib_path).rglob('*.py')):
+        for i, line in enumerate(f.read_text().splitlines(), 1):
+            s = line.strip()
+            if re.fullmatch(r'"[^"]*"', s): text = s[1:-1]                                  # a one-line docstring
+            elif re.match(r'(def \w+\()?\w+\s*:[^#]*[,(]?\s*# ', s): text = s.split('# ', 1)[1]   # an argument's comment
+            else: continue
+            if '*' in re.sub(r'`[^`]*`', '', text): bad.append(f"{f.relative_to(root)}:{i}: {s}")
+    return bad
+
 def main():
+    if bad := unescaped_stars():
+        sys.exit("build_docs: a `*` outside backticks in a docstring renders as emphasis; put the formula in backticks:\n" + '\n'.join(bad))
     proc = proc_nbs(n_workers=0, force=True)
     nbs = sorted(proc.rglob('*.ipynb'), key=lambda p: (p.name != 'index.ipynb', str(p)))
     if not nbs: sys.exit('build_docs: no notebooks found in nbs/')

@@ -12,7 +12,7 @@ from ..training.config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
 __all__ = ['hz_to_mel', 'mel_to_hz', 'mel_band_edges', 'mel_filterbank', 'spectral_convergence', 'griffin_lim',
-           'AudioSpectrogram', 'ComplexSpectrogram']
+           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'features_to_waveform']
 
 # %% ../../nbs/11_spectrogram.ipynb #42b251b3
 def hz_to_mel(f): # frequency in Hz (float or array)
@@ -67,7 +67,7 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
                 momentum:float=0.99, # fast Griffin-Lim momentum (0: the original algorithm)
                 phase:torch.Tensor|None=None, # starting phase in radians, like `magnitude` (None: random)
                 seed:int=0, # seed of the random starting phase
-                length:int|None=None, # samples to return (None: (T - 1) * hop_length)
+                length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
                ) -> torch.Tensor:
     "Waveform `[..., S]` whose STFT magnitudes approach `magnitude` (fast Griffin-Lim)."
     if not 0 <= momentum < 1: raise ValueError(f"griffin_lim: momentum must be in [0, 1), got {momentum}")
@@ -77,6 +77,7 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
         phase = torch.rand(mag.shape, generator=torch.Generator().manual_seed(seed)) * (2 * math.pi)
     angles = torch.polar(torch.ones_like(mag), phase.reshape(mag.shape).to(mag))
     win = torch.hann_window(n_fft, device=mag.device, dtype=mag.dtype)
+    if length is None: length = max(1, T - 1) * hop_length   # the centred STFT's own length (set here: a short one needs the branch below)
     keep = length   # a clip of half a window or less is rebuilt at just over half a window, then cropped (see the front end):
     if length is not None and length <= n_fft // 2:   # silent frames after it make that length's STFT whole
         length = n_fft // 2 + 1
@@ -144,7 +145,7 @@ class AudioSpectrogram(nn.Module):
                         n_iter:int=64, # Griffin-Lim iterations
                         momentum:float=0.99, # fast Griffin-Lim momentum
                         seed:int=0, # seed of the random starting phase: the same seed, the same sound
-                        length:int|None=None, # samples to return (None: (T - 1) * hop_length)
+                        length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
                        ) -> torch.Tensor:
         "Waveform `[B, 1, S]` from a log-mel, with Griffin-Lim from random phase."
         c = self.config
@@ -206,10 +207,27 @@ class ComplexSpectrogram(AudioSpectrogram):
     def complex_mel_to_waveform(self, x:torch.Tensor, # complex mel `[B, 2, n_mels, T]`
                                 n_iter:int=64, # Griffin-Lim iterations after the IF-built start
                                 momentum:float=0.99, # fast Griffin-Lim momentum
-                                length:int|None=None, # samples to return (None: (T - 1) * hop_length)
+                                length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
                                ) -> torch.Tensor:
         "Waveform `[B, 1, S]` from a complex mel: phase from the IF channel, refined by Griffin-Lim."
         self._check(x, 2, 'complex mel')
         c = self.config
         mag = self.mel_to_magnitude(x[:, :1])
         return griffin_lim(mag, c.n_fft, c.hop_length, n_iter, momentum, phase=self.if_to_phase(x), length=length).unsqueeze(1)
+
+# %% ../../nbs/11_spectrogram.ipynb #b28e85e4
+def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained on (its model file says)
+             ) -> AudioSpectrogram:
+    "`ComplexSpectrogram` for a complex-mel config, else `AudioSpectrogram`: waveform [B, 1, S] -> model features."
+    return ComplexSpectrogram(spectrogram) if isinstance(spectrogram, ComplexSpectrogramConfig) else AudioSpectrogram(spectrogram)
+
+def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
+                         x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels
+                         n_iter:int=64, # Griffin-Lim iterations
+                         length:int|None=None, # samples to return
+                         seed:int=0, # Griffin-Lim's random starting phase (log-mels; complex mels start from their IF)
+                        ) -> torch.Tensor:
+    "Waveforms [B, S] from features, by Griffin-Lim (IF-initialised for complex mels)."
+    with torch.no_grad():
+        if isinstance(front, ComplexSpectrogram): return front.complex_mel_to_waveform(x, n_iter=n_iter, length=length)[:, 0]
+        return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]

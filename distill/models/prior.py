@@ -19,19 +19,19 @@ __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits
            'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
-def codes_to_sequence(indices:torch.Tensor, # codes [B, rows*columns, Q], positions row-major as `ConvVQVAE` gives them
+def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
                       rows:int, # frequency rows of the latent grid
                      ) -> torch.Tensor:
-    "The codes as sequences [B, columns*rows*Q], time column by time column (then row, then level)."
+    "The codes as sequences `[B, columns*rows*Q]`, time column by time column (then row, then level)."
     B, P, Q = indices.shape
     if P % rows: raise ValueError(f"codes_to_sequence: {P} positions is not a whole number of rows of {rows}")
     return indices.reshape(B, rows, P // rows, Q).permute(0, 2, 1, 3).reshape(B, -1)
 
-def sequence_to_codes(seq:torch.Tensor, # sequences [B, columns*rows*levels]
+def sequence_to_codes(seq:torch.Tensor, # sequences `[B, columns*rows*levels]`
                       rows:int, # frequency rows of the latent grid
                       levels:int, # residual levels Q
                      ) -> torch.Tensor:
-    "The code grid [B, rows*columns, levels] (positions row-major) of whole-column sequences."
+    "The code grid `[B, rows*columns, levels]` (positions row-major) of whole-column sequences."
     B, n = seq.shape
     if n % (rows * levels): raise ValueError(f"sequence_to_codes: {n} codes is not a whole number of columns of {rows * levels}")
     return seq.reshape(B, n // (rows * levels), rows, levels).permute(0, 2, 1, 3).reshape(B, -1, levels)
@@ -145,7 +145,7 @@ def sample_codes(prior:CodePrior, # a trained prior
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
                 ) -> torch.Tensor:
-    "`n` code sequences [n, columns*rows*Q], continuing `prompt` if one is given."
+    "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` if one is given."
     check_sampling(temperature, top_k, top_p)
     prior.eval()
     dev = prior.head.weight.device

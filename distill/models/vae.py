@@ -83,7 +83,7 @@ def encode_chunks(self:ConvVAE, x:torch.Tensor, # mel [B, in_channels, n_mels, T
 
 @patch
 def decode_chunks(self:ConvVAE, z:torch.Tensor, # latents [B, chunks, latent_dim]
-                  n_frames:int|None=None, # frames to crop the joined mel to (None: chunks * n_frames)
+                  n_frames:int|None=None, # frames to crop the joined mel to (None: `chunks * n_frames`)
                  ) -> torch.Tensor:
     "Mel [B, in_channels, n_mels, n_frames]: each latent decoded to a chunk, the chunks joined in time."
     B, L, _ = z.shape

@@ -63,7 +63,7 @@ class VQDecoder(nn.Module):
 
     def forward(self, z:torch.Tensor, # latent grid [B, codebook_dim, h, w]
                ) -> torch.Tensor:
-        "Non-negative output [B, out_channels, 16h, time_downsample*w]."
+        "Non-negative output `[B, out_channels, 16h, time_downsample*w]`."
         return self.net(z)
 
 # %% ../../nbs/21_vqvae.ipynb #99bd77be
@@ -87,7 +87,7 @@ class QuantizerWrapper(nn.Module):
     def forward(self, z:torch.Tensor, # latent grid [B, D, h, w]
                 depth:torch.Tensor|None=None, # levels summed per example [B] (quantizer dropout; None: all)
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "(quantized grid [B, D, h, w], indices [B, h*w, Q], unweighted commitment loss summed over levels)."
+        "(quantized grid [B, D, h, w], indices `[B, h*w, Q]`, unweighted commitment loss summed over levels)."
         B, D, h, w = z.shape
         q, idx, losses = self.rvq(z.flatten(2).transpose(1, 2), None if depth is None else depth[:, None].expand(B, h * w))
         return q.transpose(1, 2).reshape(B, D, h, w), idx, losses.sum()
@@ -171,7 +171,7 @@ class ConvVQVAE(nn.Module):
     def quantize(self, z:torch.Tensor, # latent grid [B, D, h, w]
                  depth:torch.Tensor|None=None, # levels summed per example [B] (None: all)
                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "(quantized grid, indices [B, h*w, Q], unweighted commitment loss)."
+        "(quantized grid, indices `[B, h*w, Q]`, unweighted commitment loss)."
         return self.quantizer(z, depth)
 
     def decode(self, zq:torch.Tensor, # quantized grid [B, D, h, w]

@@ -125,6 +125,9 @@ class VQVAEConfig(Config):
     time_downsample: int = 16
     quantizer_dropout: float = 0.5
     quiet_weight: float = 1.0
+    adversarial_weight: float = 0.1
+    feature_matching_weight: float = 10.0
+    adversarial_share: float = 0.3
     batch_size: int = 32
     max_epochs: int = 200
     learning_rate: float = 1e-3
@@ -148,6 +151,9 @@ class VQVAEConfig(Config):
         _require(self.time_downsample in (1, 2, 4, 8, 16), 'time_downsample', f"must be 1, 2, 4, 8 or 16 (log-mel frames per latent column), got {self.time_downsample!r}")
         _require(0 <= self.quantizer_dropout <= 1, 'quantizer_dropout', f"must be in [0, 1], got {self.quantizer_dropout}")
         _require(self.quiet_weight >= 0, 'quiet_weight', f"must be >= 0, got {self.quiet_weight}")
+        _require(self.adversarial_weight >= 0, 'adversarial_weight', f"must be >= 0, got {self.adversarial_weight}")
+        _require(self.feature_matching_weight >= 0, 'feature_matching_weight', f"must be >= 0, got {self.feature_matching_weight}")
+        _require(0 <= self.adversarial_share < 1, 'adversarial_share', f"must be in [0, 1) (the codec trains on reconstruction first), got {self.adversarial_share}")
         _require(self.weight_decay >= 0, 'weight_decay', f"must be >= 0, got {self.weight_decay}")
         _require(self.gradient_clip_norm > 0, 'gradient_clip_norm', f"must be positive, got {self.gradient_clip_norm}")
         _check_training_fields(self)

@@ -15,11 +15,12 @@ import matplotlib
 import matplotlib.pyplot as plt
 from .config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
 from ..audio.io import Corpus, load_corpus, chunk_audio, chunk_clips
-from ..audio.spectrogram import AudioSpectrogram, ComplexSpectrogram
+from ..audio.spectrogram import AudioSpectrogram, ComplexSpectrogram, front_end, features_to_waveform
 from ..models.vqvae import ConvVQVAE
 from ..models.vae import ConvVAE
 from ..models.quantizer import usage_stats
 from ..models.losses import quiet_mel_loss, vqvae_loss, vae_loss, compute_combined_loss, create_stft_loss, get_kl_weight, NonFiniteError
+from ..models.adversarial import MelDiscriminator, discriminator_loss, generator_loss, feature_matching_loss
 from ..models.persistence import save_model, load_model, ModelFile
 from .report import report_page, save_mel_png
 from ..progress import Progress
@@ -27,8 +28,8 @@ from ..device import (get_device, describe_device, init_distributed, world_size,
                             all_reduce_sum_, broadcast_, barrier)
 
 # %% auto #0
-__all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'front_end',
-           'features_to_waveform', 'reconstruct', 'plot_losses', 'plot_codebooks', 'write_report']
+__all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'reconstruct', 'plot_losses',
+           'plot_codebooks', 'write_report']
 
 # %% ../../nbs/50_training.ipynb #64ba0069
 def split_files(n_files:int, # files in the corpus
@@ -77,6 +78,7 @@ class _Task:
     features: torch.nn.Module                         # [B,1,S] -> model input
     loss: callable                                    # (model, input, target, epoch, n_epochs) -> (total, dict of detached scalar parts)
     health: callable = None                           # (model) -> list of per-level dicts
+    critic: object = None                             # the adversarial phase (`_Critic`), checkpointed with the run
 
 # %% ../../nbs/50_training.ipynb #b466c951
 @dataclass
@@ -142,13 +144,14 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda step: 0.5 * (1 + math.cos(math.pi * min(1.0, step / max(1, plan['epochs'] * steps_per_epoch)))))
     history = dict(train=[], val=[], parts=[], health=[], lr=[], epoch_seconds=[])
-    start_epoch, skipped, spent, warned_low = 0, 0, 0.0, False
+    start_epoch, skipped, spent = 0, 0, 0.0
     quantizer = getattr(model, 'quantizer', None)
     ckpt = out / 'checkpoint.pt'
     if resume and ckpt.exists():
         state = torch.load(ckpt, weights_only=True, map_location=dev)
         model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
         if quantizer is not None and 'kmeans_pool' in state: quantizer.rvq.load_pool_state(state['kmeans_pool'])
+        if task.critic is not None and state.get('critic'): task.critic.load_state_dict(state['critic'])
         start_epoch, skipped, spent, history, plan = state['epoch'], state['skipped_steps'], state['seconds'], state['history'], state['plan']
         if main: print(f"resuming {ckpt} at epoch {start_epoch + 1}/{plan['epochs']}", flush=True)
     elif resume and main: print(f"no checkpoint in {out}: starting from scratch", flush=True)
@@ -203,12 +206,6 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         history['parts'].append({k: v / max(n_ok, 1) for k, v in parts_sum.items()})
         history['lr'].append(sched.get_last_lr()[0]); history['epoch_seconds'].append(time.perf_counter() - t0)
         spent += history['epoch_seconds'][-1]
-        low = [i for i, h in enumerate(health or []) if h['utilization'] < 0.3]
-        if low and not warned_low and main and epoch >= plan['epochs'] // 10:   # the first epochs are the codebooks settling
-            warned_low = True
-            used = ', '.join(f"{health[i]['utilization']:.0%}" for i in low)
-            warnings.warn(f"epoch {epoch+1}: codebook level(s) {low} use less than 30% of their codes ({used}); "
-                          "a smaller codebook_size may suit this corpus", stacklevel=3)
         if minutes is not None: plan['epochs'] = _replan(history['epoch_seconds'], epoch + 1, minutes * 60 - spent, dev)
         bar.set_total(plan['epochs'])
         usage = {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
@@ -217,11 +214,57 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         if checkpoint_every and main and (epoch % checkpoint_every == 0 or epoch == plan['epochs']):
             _atomic_torch_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
                                     epoch=epoch, skipped_steps=skipped, seconds=spent, history=history, plan=plan,
-                                    kmeans_pool=quantizer.rvq.pool_state() if quantizer is not None else {}), ckpt)
-    bar.close()
+                                    kmeans_pool=quantizer.rvq.pool_state() if quantizer is not None else {},
+                                    critic=task.critic.state_dict() if task.critic is not None else {}), ckpt)
+    bar.close()                                          # the bar's line ends before any warning is printed
     model.eval()
     if skipped and main: warnings.warn(f"{skipped} step(s) had a non-finite loss and were skipped", stacklevel=2)
+    health = history['health'][-1] if history['health'] else None
+    low = [i for i, h in enumerate(health or []) if h['utilization'] < 0.3]
+    if low and main:                                     # judged on the last epoch: what the model ends with, not a settling codebook
+        used = ', '.join(f"{health[i]['utilization']:.0%}" for i in low)
+        warnings.warn(f"codebook level(s) {low} ended training using less than 30% of their codes ({used}): the codebook is "
+                      "larger than this corpus fills; a smaller VQVAEConfig.codebook_size, or more files, would suit it", stacklevel=2)
     return history, skipped, spent
+
+# %% ../../nbs/50_training.ipynb #66e21467
+class _Critic:
+    "The adversarial phase: a `MelDiscriminator`, its optimiser, and the codec's adversarial terms once the phase has begun."
+    def __init__(self, config:VQVAEConfig, # its `adversarial_weight`, `feature_matching_weight` and `adversarial_share`
+                 device:torch.device, # where the discriminator lives (the codec's device)
+                ):
+        self.D = MelDiscriminator().to(device)
+        self.opt = torch.optim.Adam(self.D.parameters(), lr=2e-4, betas=(0.5, 0.9))
+        self.weight, self.fm_weight, self.share = config.adversarial_weight, config.feature_matching_weight, config.adversarial_share
+        self.started = False
+
+    def active(self, epoch:int, n_epochs:int) -> bool:
+        "Whether `epoch` is in the phase: the last `share` of the planned epochs (once begun, it stays on through re-plans)."
+        self.started = self.started or epoch >= math.floor(n_epochs * (1 - self.share))
+        return self.started
+
+    def __call__(self, recon:torch.Tensor, target:torch.Tensor): # the codec's output and its clean target
+        "One discriminator step, then `(weighted adversarial loss of the codec, detached parts)`."
+        self.D.requires_grad_(True)
+        real = self.D(target)
+        d_loss = discriminator_loss(real, self.D(recon.detach()))
+        self.opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        if world_size() > 1:                             # several processes: every one steps with the mean gradient
+            for p in self.D.parameters(): all_reduce_sum_(p.grad).div_(world_size())
+        self.opt.step()
+        self.D.requires_grad_(False)                     # the codec's terms reach the codec only
+        fake = self.D(recon)
+        g, fm = generator_loss(fake), feature_matching_loss(real, fake)
+        return self.weight * (g + self.fm_weight * fm), dict(adv_d=d_loss.detach(), adv_g=g.detach(), fm=fm.detach())
+
+    def state_dict(self) -> dict:
+        "What a checkpoint needs to resume the phase exactly."
+        return dict(D=self.D.state_dict(), opt=self.opt.state_dict(), started=self.started)
+
+    def load_state_dict(self, state:dict): # from `state_dict`
+        "Restore from a checkpoint."
+        self.D.load_state_dict(state['D']); self.opt.load_state_dict(state['opt']); self.started = state['started']
 
 # %% ../../nbs/50_training.ipynb #96ac822b
 def _prepare(source, out, sample_rate):
@@ -274,13 +317,19 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     train_idx, val_idx = split_files(len(corpus.files), config.val_fraction, seed)
     torch.manual_seed(seed)
     model = ConvVQVAE.from_config(config)
+    critic = _Critic(config, dev) if config.adversarial_weight and config.adversarial_share else None
     def loss(model, x, target, epoch, n_epochs):
         recon, _, commit = model(x)
         total, rec, com = vqvae_loss(recon, target, commit, config.commitment_weight)
-        if not config.quiet_weight: return total, dict(recon=rec.detach(), commitment=com.detach())
-        quiet = quiet_mel_loss(recon, target)
-        return total + config.quiet_weight * quiet, dict(recon=rec.detach(), commitment=com.detach(), quiet=quiet.detach())
-    task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health)
+        parts = dict(recon=rec.detach(), commitment=com.detach())
+        if config.quiet_weight:
+            quiet = quiet_mel_loss(recon, target)
+            total, parts['quiet'] = total + config.quiet_weight * quiet, quiet.detach()
+        if critic is not None and model.training and critic.active(epoch, n_epochs):   # training steps of the last phase only
+            adv, adv_parts = critic(recon, target)
+            total = total + adv; parts.update(adv_parts)
+        return total, parts
+    task = _Task('vqvae', model, AudioSpectrogram(spectrogram), loss, codebook_health, critic)
     return _train(task, corpus, out, spectrogram, config, train_idx, val_idx, name, batch_size=config.batch_size,
         max_epochs=epochs or config.max_epochs, minutes=minutes, learning_rate=config.learning_rate,
         weight_decay=config.weight_decay, clip_norm=config.gradient_clip_norm, chunk_s=config.chunk_duration_s, seed=seed,
@@ -336,33 +385,19 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
         checkpoint_every=checkpoint_every, progress=progress, device=dev, bf16=bf16)
 
 # %% ../../nbs/50_training.ipynb #dc80a375
-def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained on (its model file says)
-             ) -> AudioSpectrogram:
-    "`ComplexSpectrogram` for a complex-mel config, else `AudioSpectrogram`: waveform [B, 1, S] -> model features."
-    return ComplexSpectrogram(spectrogram) if isinstance(spectrogram, ComplexSpectrogramConfig) else AudioSpectrogram(spectrogram)
-
-def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
-                         x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels
-                         n_iter:int=64, # Griffin-Lim iterations
-                         length:int|None=None, # samples to return
-                         seed:int=0, # Griffin-Lim's random starting phase (log-mels; complex mels start from their IF)
-                        ) -> torch.Tensor:
-    "Waveforms [B, S] from features, by Griffin-Lim (IF-initialised for complex mels)."
-    with torch.no_grad():
-        if isinstance(front, ComplexSpectrogram): return front.complex_mel_to_waveform(x, n_iter=n_iter, length=length)[:, 0]
-        return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]
-
 def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned into one with `load_model`)
                 wave:torch.Tensor, # a clip at the model's sample rate, [S]
                 n_iter:int=64, # Griffin-Lim iterations
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    "(original features, reconstructed features, reconstructed waveform [S]) for one clip, computed on the model's device."
+    "(original features, reconstructed features, reconstructed waveform [S] at the clip's peak level) for one clip, on the model's device."
     dev = next(mf.model.parameters()).device
     front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad():
         x = front(wave.to(dev)[None, None])
         recon = mf.model(x)[0]
-    return x[0].cpu(), recon[0].cpu(), features_to_waveform(front, recon, n_iter, len(wave))[0].cpu()
+    y = features_to_waveform(front, recon, n_iter, len(wave))[0].cpu()
+    peak = min(float(wave.abs().max()), 1.0)                                  # as loud as the input, never above full scale
+    return x[0].cpu(), recon[0].cpu(), y * (peak / max(float(y.abs().max()), 1e-12))
 
 # %% ../../nbs/50_training.ipynb #03f78a24
 def plot_losses(history:dict, # `TrainResult.history`
