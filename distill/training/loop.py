@@ -206,7 +206,10 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
         history['parts'].append({k: v / max(n_ok, 1) for k, v in parts_sum.items()})
         history['lr'].append(sched.get_last_lr()[0]); history['epoch_seconds'].append(time.perf_counter() - t0)
         spent += history['epoch_seconds'][-1]
-        if minutes is not None: plan['epochs'] = _replan(history['epoch_seconds'], epoch + 1, minutes * 60 - spent, dev)
+        if minutes is not None:                          # paced on epochs of the current kind: the adversarial phase's are slower
+            phase = lambda parts: 'adv_d' in parts
+            same = [s for s, q in zip(history['epoch_seconds'], history['parts']) if phase(q) == phase(history['parts'][-1])]
+            plan['epochs'] = _replan(same, epoch + 1, minutes * 60 - spent, dev)
         bar.set_total(plan['epochs'])
         usage = {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
         bar.update(1, train=row['train'], **({} if val is None else dict(val=val)), **usage)
