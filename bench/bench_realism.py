@@ -24,7 +24,7 @@ For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydroge
    outside distill) and envelope (`distill.audio.realism.envelope_features`: attack, decay, flux);
    - speed: seconds per epoch and audio-seconds of training per second.
 """
-import argparse, json, tempfile, time, warnings
+import argparse, json, tempfile, warnings
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +36,7 @@ import soxr
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_waveform
-from distill.audio.realism import RealismScale, envelope_features
+from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
 from distill.generation import fit_generator, generate
 from distill.cli import PRIOR_SHARE
@@ -82,9 +82,8 @@ FRONT = AudioSpectrogram()
 
 
 def features(waves):
-    "Both feature families of sounds [n, SR]."
-    with torch.no_grad(): mel = FRONT(waves[:, None])
-    return dict(mfcc=mfcc_librosa(waves), envelope=envelope_features(mel, FRONT.config.hop_length / SR))
+    "Both feature families of sounds [n, SR]: distill's envelope features, and the MFCCs from librosa instead of distill's."
+    return dict(sound_features(FRONT, waves), mfcc=mfcc_librosa(waves))
 
 
 def ratio(mf, waves, n_iter=64):
@@ -115,12 +114,13 @@ def line(name, figs):
 def run_kit(kit, a, changes):
     train_files, held_files = split_kit(kit)
     tmp = Path(tempfile.mkdtemp(prefix=f'bench_{kit}_'))
-    folder = tmp / 'train'; folder.mkdir()
-    for p in train_files: (folder / p.name).symlink_to(p)
+    for name, files in (('train', train_files), ('held', held_files)):   # each side a folder, loaded as distill loads one
+        (tmp / name).mkdir()
+        for p in files: (tmp / name / p.name).symlink_to(p)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        corpus = load_corpus(folder)
-        held = first_seconds([load_corpus_file(p) for p in held_files])
+        corpus = load_corpus(tmp / 'train')
+        held = first_seconds(load_corpus(tmp / 'held').clips)
     train = first_seconds(corpus.clips)
     print(f"\n== {kit}: {len(train_files)} training files, {len(held_files)} held out "
           f"({', '.join(HELD_OUT[kit][1])}); {a.model}, --minutes {a.minutes}, changed {changes or 'nothing'}", flush=True)
@@ -153,17 +153,16 @@ def run_kit(kit, a, changes):
     r_val, _, _ = ratio(mf, first_seconds(clips('val_files')))
     _, recon, ceiling = ratio(mf, train)
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
-    f_recon = features(recon)
-    line('codec: reconstructions of training', figs(f_recon))
+    codec = figs(features(recon))
+    line('codec: reconstructions of training', codec)
     waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)
-    f_gen = features(waves)
-    line(f'generated ({len(train)} x 1 s)', figs(f_gen))
+    gen = figs(features(waves))
+    line(f'generated ({len(train)} x 1 s)', gen)
     speed = n_chunks * epochs / seconds
     adv = [i for i, p in enumerate(h['parts']) if 'adv_d' in p]
     phase = f"; adversarial phase from epoch {adv[0] + 1}, {np.median([h['epoch_seconds'][i] for i in adv]):.2f} s per epoch in it" if adv else ''
     print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
           f"{epochs} epochs, {seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s{phase}", flush=True)
-    codec, gen = figs(f_recon), figs(f_gen)
     return dict(kit=kit, ratio=r_held, ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
@@ -172,13 +171,6 @@ def run_kit(kit, a, changes):
 def corpus_names(corpus):
     "File name -> index in the corpus."
     return {f.name: i for i, f in enumerate(corpus.files)}
-
-
-def load_corpus_file(p):
-    "One file as the corpus loads it (peak-normalised, 48 kHz)."
-    from distill.audio.io import load_audio
-    x = load_audio(p, SR)
-    return x * (0.95 / x.abs().max())
 
 
 def main():

@@ -8,7 +8,6 @@ import math
 from pathlib import Path
 import torch
 import soundfile as sf
-import matplotlib
 import matplotlib.pyplot as plt
 from .training.config import PriorConfig, get_adaptive_prior_config
 from .models.vae import AggregatePosterior, slerp
@@ -146,12 +145,11 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
     "Write WAVs and log-mel pictures; per sound `{'wav': name, 'png': name}` (names relative to `out`)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     written = []
-    with matplotlib.rc_context({'figure.max_open_warning': 0}):
-        grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
-        for i, (w, m) in enumerate(zip(waves, mels)):
-            sf.write(out / f'{prefix}_{i}.wav', w.cpu().numpy(), sample_rate, subtype='PCM_16')
-            save_mel_png(m[0].cpu(), out / f'{prefix}_{i}.png', f'{prefix} {i}')
-            axs[0, i].imshow(m[0].cpu().numpy(), origin='lower', aspect='auto', cmap='magma'); axs[0, i].set_title(f'{prefix} {i}')
-            written.append(dict(wav=f'{prefix}_{i}.wav', png=f'{prefix}_{i}.png'))
-        grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
+    grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
+    for i, (w, m) in enumerate(zip(waves, mels)):
+        sf.write(out / f'{prefix}_{i}.wav', w.cpu().numpy(), sample_rate, subtype='PCM_16')
+        save_mel_png(m[0].cpu(), out / f'{prefix}_{i}.png', f'{prefix} {i}')
+        axs[0, i].imshow(m[0].cpu().numpy(), origin='lower', aspect='auto', cmap='magma'); axs[0, i].set_title(f'{prefix} {i}')
+        written.append(dict(wav=f'{prefix}_{i}.wav', png=f'{prefix}_{i}.png'))
+    grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
     return written

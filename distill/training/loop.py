@@ -11,7 +11,6 @@ import numpy as np
 import torch
 from torch.nn.parallel import DistributedDataParallel as DDP
 import soundfile as sf
-import matplotlib
 import matplotlib.pyplot as plt
 from .config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
 from ..audio.io import Corpus, load_corpus, chunk_audio, chunk_clips
@@ -438,12 +437,11 @@ def write_report(result:TrainResult, # a finished run
                 ) -> dict:
     "Write loss.png, codebooks.png, reconstructions.png, WAV pairs, summary.json and report.html beside the model file."
     out, sr = result.model_path.parent, result.corpus.sample_rate
-    with matplotlib.rc_context({'figure.max_open_warning': 0}):
-        fig, ax = plt.subplots(figsize=(6, 3.5)); plot_losses(result.history, ax); fig.tight_layout()
-        fig.savefig(out / 'loss.png', dpi=100); plt.close(fig)
-        if result.kind == 'vqvae':
-            fig, axs = plt.subplots(1, 2, figsize=(10, 3.5)); plot_codebooks(result.history, axs); fig.tight_layout()
-            fig.savefig(out / 'codebooks.png', dpi=100); plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 3.5)); plot_losses(result.history, ax); fig.tight_layout()
+    fig.savefig(out / 'loss.png', dpi=100); plt.close(fig)
+    if result.kind == 'vqvae':
+        fig, axs = plt.subplots(1, 2, figsize=(10, 3.5)); plot_codebooks(result.history, axs); fig.tight_layout()
+        fig.savefig(out / 'codebooks.png', dpi=100); plt.close(fig)
     mf = load_model(result.model_path, device=next(result.model.parameters()).device)   # on the run's device
     files = result.val_files or result.train_files
     clips = [result.corpus.clips[result.corpus.files.index(f)] for f in files]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 from pathlib import Path
-import matplotlib
 import matplotlib.pyplot as plt
 import soundfile as sf
 
@@ -47,11 +46,10 @@ def save_mel_png(mel, # a log-mel [n_mels, T] (tensor or array)
                  title:str='', # a title above it
                 ) -> Path:
     "Write a small picture of a log-mel to `path`."
-    with matplotlib.rc_context({'figure.max_open_warning': 0}):
-        fig, ax = plt.subplots(figsize=(3.4, 2.4))
-        ax.imshow(getattr(mel, 'numpy', lambda: mel)(), origin='lower', aspect='auto', cmap='magma')
-        ax.set_title(title, fontsize=9); ax.set_xlabel('frame'); ax.set_ylabel('mel band')
-        fig.tight_layout(); fig.savefig(path, dpi=90); plt.close(fig)
+    fig, ax = plt.subplots(figsize=(3.4, 2.4))
+    ax.imshow(getattr(mel, 'numpy', lambda: mel)(), origin='lower', aspect='auto', cmap='magma')
+    ax.set_title(title, fontsize=9); ax.set_xlabel('frame'); ax.set_ylabel('mel band')
+    fig.tight_layout(); fig.savefig(path, dpi=90); plt.close(fig)
     return Path(path)
 
 # %% ../../nbs/48_report.ipynb #53a0183e
