@@ -2,6 +2,8 @@
 
 Usage: python bench/bench_realism.py [--kits gmrock tr808] [--minutes 10] [--model vqvae|vae]
                                      [--set FIELD=VALUE ...] [--calibrate] [--evaluate] [--out DIR]
+                                     [--codec-from DIR] [--prior-set FIELD=VALUE ...] [--one-shot auto|yes|no]
+                                     [--sample KEY=VALUE ...]
 
 For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydrogen-data, see CONTRIBUTING.md):
 
@@ -23,8 +25,15 @@ For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydroge
    each in two feature spaces: MFCC (librosa, 22.05 kHz, 20 coefficients, means and standard deviations;
    outside distill) and envelope (`distill.audio.realism.envelope_features`: attack, decay, flux);
    - speed: seconds per epoch and audio-seconds of training per second.
+   - the prior's held-out bits per code next to the unigram and repeat-previous-column baselines.
+
+Generator ablations without retraining the codec: `--codec-from DIR` copies each kit's model file from an
+earlier run's --out and fits a new generator on it (the prior gets the same PRIOR_SHARE of --minutes, so a
+codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10` run); `--prior-set`
+changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
+sampling arguments (temperature, top_p, top_k, seconds).
 """
-import argparse, json, tempfile, warnings
+import argparse, json, shutil, tempfile, warnings
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +42,8 @@ import auraloss
 import librosa
 import soxr
 
-from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config
+from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
+from distill.training.config import PriorConfig, get_adaptive_prior_config
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_waveform
 from distill.audio.realism import RealismScale, sound_features
@@ -111,6 +121,19 @@ def line(name, figs):
     print(f"  {name:<34}" + '   '.join(cells), flush=True)
 
 
+def refit_generator(kit, a, corpus, out):
+    "Copy the kit's model file from --codec-from and fit a new generator on its codec (as distill_train would)."
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(a.codec_from) / kit / 'model.distill', out / 'model.distill')
+    mf, names = load_model(out / 'model.distill'), corpus_names(corpus)
+    files = lambda key: [corpus.files[names[n]] for n in mf.metadata[key]]
+    res = TrainResult(mf.model, mf.kind, corpus, files('train_files'), files('val_files'), mf.spectrogram, mf.config,
+                      mf.history, out / 'model.distill', 0.0, 0)
+    config = PriorConfig(**{**get_adaptive_prior_config(len(corpus.files)).to_dict(), **a.prior_changes}) if a.prior_changes else None
+    one_shot = dict(auto=None, yes=True, no=False)[a.one_shot]
+    fit_generator(res, config, a.minutes * PRIOR_SHARE if mf.kind == 'vqvae' else None, 0, progress=False, one_shot=one_shot)
+
+
 def run_kit(kit, a, changes):
     train_files, held_files = split_kit(kit)
     tmp = Path(tempfile.mkdtemp(prefix=f'bench_{kit}_'))
@@ -136,7 +159,8 @@ def run_kit(kit, a, changes):
     result = dict(kit=kit)
     if a.calibrate: return result
     out = Path(a.out) / kit
-    if not a.evaluate:
+    if a.codec_from: refit_generator(kit, a, corpus, out)
+    elif not a.evaluate:
         if a.model == 'vqvae':
             config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
             res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
@@ -155,15 +179,23 @@ def run_kit(kit, a, changes):
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
     codec = figs(features(recon))
     line('codec: reconstructions of training', codec)
-    waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)
-    gen = figs(features(waves))
-    line(f'generated ({len(train)} x 1 s)', gen)
+    waves, _ = generate(mf, n=len(train), **{'seconds': 1.0, **a.sampling}, seed=0)
+    gen = figs(features(first_seconds(list(waves))))
+    line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
+    info = mf.generator['info']
+    lengths = [(int(w.nonzero().max()) + 1) / SR if w.any() else 0.0 for w in waves]
+    print(f"  generator: one-shots {info.get('one_shot')}; sounds {np.median(lengths):.2f} s long (median), "
+          f"{sum(l < waves.shape[1] / SR - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms", flush=True)
+    if 'bits_per_code' in info:
+        print(f"  prior: {info['epochs']} epochs; held-out bits per code {info['bits_per_code']:.3f}, unigram {info['unigram_bits']:.3f}, "
+              f"repeat {info['repeat_bits']:.3f} ({100 * (1 - info['bits_per_code'] / info['repeat_bits']):.0f}% under repeat)", flush=True)
     speed = n_chunks * epochs / seconds
     adv = [i for i, p in enumerate(h['parts']) if 'adv_d' in p]
     phase = f"; adversarial phase from epoch {adv[0] + 1}, {np.median([h['epoch_seconds'][i] for i in adv]):.2f} s per epoch in it" if adv else ''
     print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
           f"{epochs} epochs, {seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s{phase}", flush=True)
-    return dict(kit=kit, ratio=r_held, ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
+    return dict(kit=kit, ratio=r_held, under_repeat=1 - info['bits_per_code'] / info['repeat_bits'] if 'bits_per_code' in info else float('nan'),
+                env_novelty=gen['envelope']['novelty'], env_diversity=gen['envelope']['diversity'], ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
 
@@ -182,18 +214,26 @@ def main():
     ap.add_argument('--calibrate', action='store_true', help="the scale's calibration only: no training")
     ap.add_argument('--evaluate', action='store_true', help="evaluate the model files already in --out: no training")
     ap.add_argument('--out', default='/tmp/bench_realism_run')
+    ap.add_argument('--codec-from', default=None, help="reuse the codecs of an earlier run's --out; fit a new generator only")
+    ap.add_argument('--prior-set', nargs='*', default=[], help="PriorConfig fields to change, FIELD=VALUE")
+    ap.add_argument('--one-shot', default='auto', choices=['auto', 'yes', 'no'], help="the corpus kind the generator is fitted for")
+    ap.add_argument('--sample', nargs='*', default=[], help="generate's sampling arguments, KEY=VALUE (temperature, top_p, top_k, seconds)")
     a = ap.parse_args()
+    a.prior_changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.prior_set)}
+    a.sampling = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.sample)}
     changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.set)}
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, librosa {librosa.__version__}")
     rows = [run_kit(k, a, changes) for k in a.kits]
     if a.calibrate: return
-    print(f"\nRESULT {a.model} --minutes {a.minutes} changed {changes or 'nothing'}")
+    print(f"\nRESULT {a.model} --minutes {a.minutes} changed {changes or 'nothing'}; prior {a.prior_changes or 'defaults'}, "
+          f"one-shot {a.one_shot}, sampling {a.sampling or 'defaults'}{'; codecs from ' + a.codec_from if a.codec_from else ''}")
     print(f"  {'kit':<8}{'ratio':>7}{'(val)':>7}{'codec mfcc':>11}{'codec env':>10}{'gen mfcc':>9}{'gen env':>8}"
-          f"{'novelty':>8}{'divers.':>8}{'s/epoch':>8}{'audio-s/s':>10}")
+          f"{'novelty':>8}{'divers.':>8}{'s/epoch':>8}{'audio-s/s':>10}{'under repeat':>13}")
     for r in rows:
         print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
-              f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}")
+              f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}"
+              f"{100 * r['under_repeat']:12.0f}%")
 
 
 if __name__ == '__main__':

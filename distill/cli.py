@@ -137,7 +137,7 @@ def distill_generate(
     model_file:Param("a model file written by distill_train", str, opt=False),
     out:Param("folder for the generated WAVs and pictures", str, required=True)=None,
     n:Param("number of sounds", int)=8,
-    seconds:Param("length of each sound in seconds (after the prompt, with --prompt)", float)=2.0,
+    seconds:Param("length of each sound in seconds (after the prompt, with --prompt); the longest, for a model of one-shots", float)=2.0,
     temperature:Param("sampling temperature: below 1 closer to the corpus, above 1 wilder", float)=1.0,
     top_k:Param("sample only among the K most likely codes (RVQ-VAE)", int)=None,
     top_p:Param("sample only within the top-P nucleus, 0 < P <= 1 (RVQ-VAE)", float)=None,
@@ -197,6 +197,9 @@ def describe_model(path:str|Path, # a model file
         lines.append(f"  generator       prior over codes ({g['hparams']['hidden']} wide, {g['hparams']['layers']} layers), {i['epochs']} epochs in "
                      f"{i['seconds']:.0f} s; held-out bits per code {i['bits_per_code']:.2f} (unigram {i['unigram_bits']:.2f}, repeat {i['repeat_bits']:.2f})")
     else: lines.append(f"  generator       {g['kind'].replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g['hparams'].items()))
+    if g is not None and 'one_shot' in g['info']:
+        lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
+                                            else "textures or loops: as long as --seconds asks"))
     return '\n'.join(lines)
 
 # %% ../nbs/60_cli.ipynb #ed5f4135

@@ -11,13 +11,13 @@ import soundfile as sf
 import matplotlib.pyplot as plt
 from .training.config import PriorConfig, get_adaptive_prior_config
 from .models.vae import AggregatePosterior, slerp
-from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling
+from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling, corpus_is_one_shot
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
 from .training.report import save_mel_png
 from .audio.spectrogram import front_end, features_to_waveform
 
 # %% auto #0
-__all__ = ['load_generator', 'fit_generator', 'generate', 'interpolate', 'write_sounds']
+__all__ = ['load_generator', 'fit_generator', 'generate', 'trim_one_shot', 'interpolate', 'write_sounds']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, AggregatePosterior)}
@@ -41,6 +41,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                   minutes:float|None=None, # a time budget for the prior's training
                   seed:int=0, # seeds the prior
                   progress:bool=True, # show a progress bar
+                  one_shot:bool|None=None, # a corpus of one-shots (None: decided from the training files, `corpus_is_one_shot`)
                  ) -> dict:
     "Fit the run's generator (on the device the run trained on), store it in the run's model file beside the codec; its figures."
     dev = next(result.model.parameters()).device
@@ -49,13 +50,14 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
     clips = lambda files: [corpus.clips[corpus.files.index(f)] for f in files]
     if result.kind == 'vqvae':
         res = train_prior(mf.model, clips(result.train_files), clips(result.val_files), mf.spectrogram,
-                          config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress)
+                          config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot)
         gen, info = res.prior, dict(kind='code_prior', **res.figures, history=res.history)
     else:
         front = front_end(mf.spectrogram).to(dev)
         with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels)
-        info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'])
+        info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'],
+                    one_shot=corpus_is_one_shot(clips(result.train_files), mf.spectrogram.sample_rate) if one_shot is None else one_shot)
     save_model(mf.model, result.model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
                generator=gen, generator_info=info)
     return info
@@ -77,7 +79,7 @@ def _to_sound(mf, mels, samples, n_iter, seed):
 
 def generate(mf:ModelFile, # a model file with a generator
              n:int=8, # sounds to make
-             seconds:float=2.0, # length of each (new sound after the prompt, if one is given)
+             seconds:float=2.0, # length of each (new sound after the prompt, if one is given); the longest, for one-shots
              temperature:float=1.0, # < 1: closer to the corpus; > 1: wilder
              top_k:int|None=None, # RVQ-VAE: sample only among the k most likely codes
              top_p:float|None=None, # RVQ-VAE: sample only within the top-p nucleus
@@ -86,7 +88,7 @@ def generate(mf:ModelFile, # a model file with a generator
              n_iter:int=16, # Griffin-Lim iterations (16: as good as 64 on generated sounds, see below)
              progress:bool=False, # show a progress bar while sampling
             ) -> tuple[torch.Tensor, torch.Tensor]:
-    "(waveforms [n, samples], their mels [n, C, n_mels, T]) sampled from the model's generator."
+    "(waveforms [n, samples], their mels [n, C, n_mels, T]) sampled from the model's generator; one-shots trimmed (zeros after)."
     _check(n, seconds); check_sampling(temperature, top_k, top_p)
     gen, sr = load_generator(mf), mf.spectrogram.sample_rate
     spec = mf.spectrogram
@@ -100,7 +102,9 @@ def generate(mf:ModelFile, # a model file with a generator
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
             td = mf.model.time_downsample   # log-mel frames per code column
             cols = math.ceil(frames / td)
-            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress)
+            silence = (mf.generator.get('info') or {}).get('silence')              # a one-shot prior stops where all have ended
+            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress,
+                                None if silence is None else torch.tensor(silence))
             mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * cols))[..., :frames]
         else:
             N = mf.model.hparams['n_frames']
@@ -110,7 +114,29 @@ def generate(mf:ModelFile, # a model file with a generator
                 k = len(mu)
                 z = torch.cat([mu.expand(n, -1, -1), gen.sample(n, z.shape[1] - k, temperature, seed, after=mu[-1])], 1) if z.shape[1] > k else mu.expand(n, -1, -1)
             mels = mf.model.decode_chunks(z, frames)
-        return _to_sound(mf, mels, samples, n_iter, seed), mels
+        waves = _to_sound(mf, mels, samples, n_iter, seed)
+        if (mf.generator.get('info') or {}).get('one_shot'):                  # trimmed, and drawn as they will sound
+            waves = trim_one_shot(waves, spec.sample_rate, start=lead)
+            mels = front(waves[:, None])
+        return waves, mels
+
+# %% ../nbs/57_generation.ipynb #5eec098d
+def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
+                  sample_rate:int, # their rate
+                  floor_db:float=60.0, # a sound ends at its first frame after its peak this far under the peak
+                  fade_s:float=0.01, # the fade-out that ends there
+                  start:int=0, # samples kept whole whatever their level (a prompt)
+                 ) -> torch.Tensor:
+    "`waves` faded out at each sound's end (or at its last sample) and silent after it."
+    hop, (n, S) = 512, waves.shape
+    frames = S // hop
+    rms = waves[:, :frames * hop].reshape(n, frames, hop).pow(2).mean(2).sqrt()
+    f = torch.arange(frames, device=waves.device)
+    after_peak = (f > rms.argmax(1, keepdim=True)) & (f * hop >= start + round(fade_s * sample_rate))
+    below = after_peak & (rms <= rms.amax(1, keepdim=True) * 10 ** (-floor_db / 20))
+    end = torch.where(below.any(1), below.float().argmax(1) * hop, S)                  # first sample of silence
+    t = torch.arange(S, device=waves.device)
+    return waves * ((end[:, None] - 1 - t) / max(1, round(fade_s * sample_rate))).clamp(0, 1)
 
 # %% ../nbs/57_generation.ipynb #45850759
 def interpolate(mf:ModelFile, # a VAE model file
@@ -147,6 +173,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
     written = []
     grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
     for i, (w, m) in enumerate(zip(waves, mels)):
+        w = w[:int(w.nonzero().max()) + 1] if w.any() else w                 # a trimmed one-shot ends at its sound
         sf.write(out / f'{prefix}_{i}.wav', w.cpu().numpy(), sample_rate, subtype='PCM_16')
         save_mel_png(m[0].cpu(), out / f'{prefix}_{i}.png', f'{prefix} {i}')
         axs[0, i].imshow(m[0].cpu().numpy(), origin='lower', aspect='auto', cmap='magma'); axs[0, i].set_title(f'{prefix} {i}')

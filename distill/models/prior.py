@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, time, warnings
 from dataclasses import dataclass
+import soxr
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -16,7 +17,8 @@ from ..progress import Progress
 
 # %% auto #0
 __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
-           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'encode_codes', 'PriorResult', 'train_prior']
+           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'is_one_shot', 'corpus_is_one_shot',
+           'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -70,11 +72,13 @@ class CodePrior(nn.Module):
                  heads:int=4, # attention heads
                  dropout:float=0.2, # dropout in the blocks and on the embeddings
                  context_columns:int=24, # time columns seen at once
+                 coarse_first:bool=False, # within a column, every row's first level before the finer ones (else row by row)
                 ):
         super().__init__()
         PriorConfig(hidden=hidden, layers=layers, heads=heads, dropout=dropout, context_columns=context_columns)  # validates
         self.hparams = dict(codebook_size=codebook_size, num_quantizers=num_quantizers, rows=rows, hidden=hidden,
-                            layers=layers, heads=heads, dropout=dropout, context_columns=context_columns)
+                            layers=layers, heads=heads, dropout=dropout, context_columns=context_columns, coarse_first=coarse_first)
+        self.coarse_first = coarse_first
         self.K, self.Q, self.rows, self.context_columns = codebook_size, num_quantizers, rows, context_columns
         self.tokens_per_column = rows * num_quantizers
         self.context = context_columns * self.tokens_per_column        # tokens seen at once
@@ -100,12 +104,26 @@ class CodePrior(nn.Module):
            ) -> torch.Tensor:
         "Logits [B, L, K] for the codes at positions start..start+L-1."
         pos = torch.arange(start, start + prev.shape[1], device=prev.device)
+        row, level = ((pos % self.rows, (pos // self.rows) % self.Q) if self.coarse_first
+                      else ((pos // self.Q) % self.rows, pos % self.Q))
         x = self.drop(self.token(prev) + self.last_column(above) + self.time(pos // self.tokens_per_column)
-                      + self.row((pos // self.Q) % self.rows) + self.level(pos % self.Q))
+                      + self.row(row) + self.level(level))
         for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
         return self.head(self.norm(x))
 
-    def forward(self, seq:torch.Tensor, # code sequences [B, L], L <= context, starting at a column
+    def to_order(self, seq:torch.Tensor, # code sequences [..., whole columns] in the layout above (row by row)
+                ) -> torch.Tensor:
+        "The sequences in the order this prior reads them (each column's levels first, if `coarse_first`)."
+        if not self.coarse_first: return seq
+        return seq.reshape(*seq.shape[:-1], -1, self.rows, self.Q).transpose(-1, -2).reshape(seq.shape)
+
+    def from_order(self, seq:torch.Tensor, # code sequences [..., whole columns] in this prior's order
+                  ) -> torch.Tensor:
+        "The sequences back in the layout above: the inverse of `to_order`."
+        if not self.coarse_first: return seq
+        return seq.reshape(*seq.shape[:-1], -1, self.Q, self.rows).transpose(-1, -2).reshape(seq.shape)
+
+    def forward(self, seq:torch.Tensor, # code sequences [B, L], L <= context, starting at a column, in this prior's order
                ) -> torch.Tensor:
         "Next-code logits [B, L, K]: position i predicts seq[:, i] from seq[:, :i]."
         if seq.shape[1] > self.context: raise ValueError(f"CodePrior: {seq.shape[1]} codes exceed the context of {self.context}")
@@ -144,6 +162,7 @@ def sample_codes(prior:CodePrior, # a trained prior
                  seed:int=0, # the same seed gives the same codes, bit for bit
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
+                 until:torch.Tensor|None=None, # a column of codes `[rows*Q]` (silence): stop when every sequence has sampled it twice in a row
                 ) -> torch.Tensor:
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` if one is given."
     check_sampling(temperature, top_k, top_p)
@@ -152,9 +171,11 @@ def sample_codes(prior:CodePrior, # a trained prior
     g = torch.Generator(dev).manual_seed(seed)
     tpc, total = prior.tokens_per_column, columns * prior.tokens_per_column
     keep = max(1, prior.context_columns // 2) * tpc                  # kept when the window slides
+    if prompt is not None and prompt.numel() % tpc:
+        raise ValueError(f"sample_codes: the prompt must hold whole columns of {tpc} codes, got {prompt.numel()}")
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
-           else prompt.to(dev).reshape(1, -1).expand(n, -1).clone())
-    if out.shape[1] % tpc: raise ValueError(f"sample_codes: the prompt must hold whole columns of {tpc} codes, got {out.shape[1]}")
+           else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
+    if until is not None: until = prior.to_order(until.to(dev))
     base, caches = 0, None                                          # where the window starts, its key/value caches
     bar = Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress)
     while out.shape[1] < total:
@@ -165,14 +186,18 @@ def sample_codes(prior:CodePrior, # a trained prior
         probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
         tok = torch.multinomial(probs, 1, generator=g)
         out = torch.cat([out, tok], 1)
-        if out.shape[1] % tpc == 0: bar.update(1)
+        if out.shape[1] % tpc == 0:
+            bar.update(1)
+            if until is not None and out.shape[1] >= 2 * tpc and (out[:, -2 * tpc:] == until.repeat(2)).all():
+                out = torch.cat([out, until.repeat(math.ceil((total - out.shape[1]) / tpc)).expand(n, -1)], 1)   # all ended: silence
+                break
         if out.shape[1] - base >= prior.context: caches = None
         elif out.shape[1] < total:
             pos = out.shape[1] - base
             above = out[:, base + pos - tpc:base + pos - tpc + 1] if pos >= tpc else torch.full_like(tok, prior.K)
             logits = prior.run(tok, above, pos, caches)[:, -1]
     bar.close()
-    return out[:, :total]
+    return prior.from_order(out[:, :total])
 
 # %% ../../nbs/52_prior.ipynb #4c005960
 def unigram_bits(train:list[torch.Tensor], # training code sequences (one per file)
@@ -231,7 +256,7 @@ def prior_bits(prior:CodePrior, # the prior
     total, n = 0.0, 0
     dev = prior.head.weight.device
     with torch.no_grad():
-        for y in _batches([w for s in seqs for w in _windows(s, prior.context, prior.tokens_per_column)], batch_size):
+        for y in _batches([w for s in seqs for w in _windows(prior.to_order(s), prior.context, prior.tokens_per_column)], batch_size):
             y = y.to(dev)
             total += F.cross_entropy(prior(y.clamp(min=0)).transpose(1, 2), y, ignore_index=-1, reduction='sum').item()
             n += int((y >= 0).sum())
@@ -249,6 +274,7 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
     "Train `prior`, keep its best held-out weights; the history (bits per code per epoch) and seconds."
     c = config or PriorConfig()
     g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
+    train = [prior.to_order(s) for s in train]                     # held-out ones are reordered by `prior_bits`
     dev = prior.head.weight.device
     opt = torch.optim.AdamW(prior.parameters(), lr=c.learning_rate, weight_decay=c.weight_decay)
     n_windows = sum(math.ceil(len(s) / prior.context) for s in train)
@@ -291,6 +317,51 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
                       f"{best:.2f} on held-out files; its samples may be near-copies (a smaller prior or more files help)", stacklevel=2)
     return history
 
+# %% ../../nbs/52_prior.ipynb #f16c746f
+def is_one_shot(clip:torch.Tensor, # a 1-D clip
+                sample_rate:int=48000, # its rate
+                onset_s:float=0.1, # the loudest frame must start within this many seconds
+                drop_db:float=12.0, # and the last 50 ms must lie at least this far under it
+               ) -> bool:
+    "Whether `clip` is a one-shot: loudest near its start, and quieter by `drop_db` at its end."
+    hop = 512
+    n = len(clip) // hop
+    if n < 2: return True                                          # shorter than two frames: a click
+    rms = clip[:n * hop].reshape(n, hop).pow(2).mean(1).sqrt()
+    tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
+    return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
+
+def corpus_is_one_shot(clips:list[torch.Tensor], # 1-D clips of the corpus
+                       sample_rate:int=48000, # their rate
+                       share:float=0.8, # the share of one-shots that makes the corpus one
+                      ) -> bool:
+    "Whether a corpus is of one-shots (at least `share` of its clips are)."
+    return sum(is_one_shot(c, sample_rate) for c in clips) >= share * len(clips)
+
+# %% ../../nbs/52_prior.ipynb #49361630
+def shifted_copy(clip:torch.Tensor, # a 1-D clip
+                 sample_rate:int, # its rate
+                 gain_db:float=0.0, # gain in dB
+                 semitones:float=0.0, # pitch shift (and 2^(-semitones/12) times the duration)
+                 delay:int=0, # samples of silence before it
+                ) -> torch.Tensor:
+    "A gained, pitch-shifted (by resampling) and delayed copy of `clip`."
+    x = clip * 10 ** (gain_db / 20)
+    if semitones:
+        x = torch.from_numpy(soxr.resample(x.numpy(), sample_rate, round(sample_rate * 2 ** (-semitones / 12)))).to(clip.dtype)
+    return F.pad(x, (delay, 0))
+
+def augment_clips(clips:list[torch.Tensor], # 1-D clips
+                  copies:int, # shifted copies of each
+                  sample_rate:int, # their rate
+                  max_delay:int, # the longest delay, in samples
+                  seed:int=0, # seeds the draws
+                 ) -> list[torch.Tensor]:
+    "`copies` copies of each clip, gain in [-6, 6] dB, pitch in [-2, 2] semitones and delay in [0, max_delay) drawn uniformly."
+    g = torch.Generator().manual_seed(seed)
+    u = lambda lo, hi: lo + (hi - lo) * torch.rand(1, generator=g).item()
+    return [shifted_copy(c.cpu(), sample_rate, u(-6, 6), u(-2, 2), int(u(0, max_delay))) for c in clips for _ in range(copies)]
+
 # %% ../../nbs/52_prior.ipynb #9695a427
 @torch.no_grad()
 def encode_codes(codec:ConvVQVAE, # a trained codec (used in eval mode, unchanged)
@@ -323,18 +394,27 @@ def train_prior(codec:ConvVQVAE, # a trained codec
                 minutes:float|None=None, # a time budget for the prior's training
                 seed:int=0, # seeds the initialisation and every draw
                 progress:bool=True, # show a progress bar
+                one_shot:bool|None=None, # a corpus of one-shots: each file followed by silence (None: `corpus_is_one_shot`)
                ) -> PriorResult:
     "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
-    c = config or PriorConfig()
-    train, rows = encode_codes(codec, train_clips, spectrogram)
-    held_out = encode_codes(codec, held_out_clips, spectrogram)[0] if held_out_clips else []
+    c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
+    if one_shot is None: one_shot = corpus_is_one_shot(train_clips, spec.sample_rate)
+    window = c.context_columns * codec.time_downsample * spec.hop_length     # samples of a whole context window
+    pad = (lambda clips: [F.pad(x, (0, max(0, window - len(x)))) for x in clips]) if one_shot else (lambda clips: clips)
+    column = codec.time_downsample * spec.hop_length                         # samples of a code column
+    extra = augment_clips(train_clips, c.augment_copies, spec.sample_rate, column // 2, seed) if c.augment_copies else []
+    train, rows = encode_codes(codec, pad(train_clips + extra), spectrogram)
+    held_out = encode_codes(codec, pad(held_out_clips), spectrogram)[0] if held_out_clips else []
     q = codec.quantizer
     torch.manual_seed(seed)
-    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns)
+    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first)
     prior.to(codec.decoder.net[0].weight.device)
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
-                   held_out_codes=sum(map(len, held_out)))
+                   held_out_codes=sum(map(len, held_out)), one_shot=one_shot)
+    if one_shot:                                                             # the column of silence, where one-shots end
+        silent = encode_codes(codec, [torch.zeros(window)], spectrogram)[0][0].view(-1, prior.tokens_per_column)
+        figures['silence'] = silent[len(silent) // 2].tolist()
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),

@@ -242,6 +242,8 @@ class PriorConfig(Config):
     batch_size: int = 4
     context_columns: int = 24
     token_corruption: float = 0.0
+    augment_copies: int = 0
+    coarse_first: bool = False
 
     def validate(self):
         "Check every field is in range."
@@ -253,6 +255,7 @@ class PriorConfig(Config):
         _require(self.weight_decay >= 0, 'weight_decay', f"must be >= 0, got {self.weight_decay}")
         _require(self.context_columns >= 2, 'context_columns', f"must be at least 2, got {self.context_columns}")
         _require(0 <= self.token_corruption < 1, 'token_corruption', f"must be in [0, 1), got {self.token_corruption}")
+        _require(self.augment_copies >= 0, 'augment_copies', f"must be >= 0, got {self.augment_copies}")
 
 # %% ../../nbs/00_config.ipynb #8f1a3ff5
 def get_adaptive_prior_config(file_count:int, # number of audio files in the corpus (at least 1)
