@@ -31,9 +31,9 @@ Generator ablations without retraining the codec: `--codec-from DIR` copies each
 earlier run's --out and fits a new generator on it (the prior gets the same PRIOR_SHARE of --minutes, so a
 codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10` run); `--prior-set`
 changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
-sampling arguments (temperature, top_p, top_k, seconds).
+sampling arguments (temperature, top_p, top_k, seconds, seed).
 """
-import argparse, json, shutil, tempfile, warnings
+import argparse, dataclasses, json, shutil, tempfile, warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,7 @@ import librosa
 import soxr
 
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
-from distill.training.config import PriorConfig, get_adaptive_prior_config
+from distill.training.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_waveform
 from distill.audio.realism import RealismScale, sound_features
@@ -165,8 +165,12 @@ def run_kit(kit, a, changes):
             config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
             res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
             fit_generator(res, None, a.minutes * PRIOR_SHARE, 0, progress=False)
-        else:
-            res = train_vae(corpus, out, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
+        else:   # --set changes TrainingConfig fields, and loss.FIELD those of its LossConfig
+            sized = get_adaptive_vqvae_config(len(corpus.files))
+            base = TrainingConfig(batch_size=sized.batch_size, val_fraction=sized.val_fraction)   # as train_vae sizes it
+            loss = dataclasses.replace(base.loss, **{k[5:]: v for k, v in changes.items() if k.startswith('loss.')})
+            config = dataclasses.replace(base, loss=loss, **{k: v for k, v in changes.items() if not k.startswith('loss.')})
+            res = train_vae(corpus, out, config, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
             fit_generator(res, None, None, 0, progress=False)
     mf = load_model(out / 'model.distill')
     h, names = mf.history, corpus_names(corpus)
@@ -179,7 +183,7 @@ def run_kit(kit, a, changes):
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
     codec = figs(features(recon))
     line('codec: reconstructions of training', codec)
-    waves, _ = generate(mf, n=len(train), **{'seconds': 1.0, **a.sampling}, seed=0)
+    waves, _ = generate(mf, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
     gen = figs(features(first_seconds(list(waves))))
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
     info = mf.generator['info']
@@ -210,14 +214,14 @@ def main():
     ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget (the prior gets PRIOR_SHARE of it)")
     ap.add_argument('--model', default='vqvae', choices=['vqvae', 'vae'])
-    ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
+    ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE (--model vae: TrainingConfig fields, loss.FIELD for its LossConfig)")
     ap.add_argument('--calibrate', action='store_true', help="the scale's calibration only: no training")
     ap.add_argument('--evaluate', action='store_true', help="evaluate the model files already in --out: no training")
     ap.add_argument('--out', default='/tmp/bench_realism_run')
     ap.add_argument('--codec-from', default=None, help="reuse the codecs of an earlier run's --out; fit a new generator only")
     ap.add_argument('--prior-set', nargs='*', default=[], help="PriorConfig fields to change, FIELD=VALUE")
     ap.add_argument('--one-shot', default='auto', choices=['auto', 'yes', 'no'], help="the corpus kind the generator is fitted for")
-    ap.add_argument('--sample', nargs='*', default=[], help="generate's sampling arguments, KEY=VALUE (temperature, top_p, top_k, seconds)")
+    ap.add_argument('--sample', nargs='*', default=[], help="generate's sampling arguments, KEY=VALUE (temperature, top_p, top_k, seconds, seed)")
     a = ap.parse_args()
     a.prior_changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.prior_set)}
     a.sampling = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.sample)}

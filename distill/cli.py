@@ -138,7 +138,7 @@ def distill_generate(
     out:Param("folder for the generated WAVs and pictures", str, required=True)=None,
     n:Param("number of sounds", int)=8,
     seconds:Param("length of each sound in seconds (after the prompt, with --prompt); the longest, for a model of one-shots", float)=2.0,
-    temperature:Param("sampling temperature: below 1 closer to the corpus, above 1 wilder", float)=1.0,
+    temperature:Param("sampling temperature: below 1 closer to the corpus, above 1 wilder", float)=0.8,
     top_k:Param("sample only among the K most likely codes (RVQ-VAE)", int)=None,
     top_p:Param("sample only within the top-P nucleus, 0 < P <= 1 (RVQ-VAE)", float)=None,
     seed:Param("random seed: the same seed gives the same sounds", int)=0,

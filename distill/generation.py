@@ -80,7 +80,7 @@ def _to_sound(mf, mels, samples, n_iter, seed):
 def generate(mf:ModelFile, # a model file with a generator
              n:int=8, # sounds to make
              seconds:float=2.0, # length of each (new sound after the prompt, if one is given); the longest, for one-shots
-             temperature:float=1.0, # < 1: closer to the corpus; > 1: wilder
+             temperature:float=0.8, # < 1: closer to the corpus; > 1: wilder (0.8: chosen on realism, see below)
              top_k:int|None=None, # RVQ-VAE: sample only among the k most likely codes
              top_p:float|None=None, # RVQ-VAE: sample only within the top-p nucleus
              seed:int=0, # the same seed, the same sounds

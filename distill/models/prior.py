@@ -399,9 +399,9 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
     c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
     if one_shot is None: one_shot = corpus_is_one_shot(train_clips, spec.sample_rate)
-    window = c.context_columns * codec.time_downsample * spec.hop_length     # samples of a whole context window
-    pad = (lambda clips: [F.pad(x, (0, max(0, window - len(x)))) for x in clips]) if one_shot else (lambda clips: clips)
     column = codec.time_downsample * spec.hop_length                         # samples of a code column
+    window = c.context_columns * column                                      # samples of a whole context window
+    pad = (lambda clips: [F.pad(x, (0, max(0, window - len(x)))) for x in clips]) if one_shot else (lambda clips: clips)
     extra = augment_clips(train_clips, c.augment_copies, spec.sample_rate, column // 2, seed) if c.augment_copies else []
     train, rows = encode_codes(codec, pad(train_clips + extra), spectrogram)
     held_out = encode_codes(codec, pad(held_out_clips), spectrogram)[0] if held_out_clips else []
@@ -413,7 +413,7 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
                    held_out_codes=sum(map(len, held_out)), one_shot=one_shot)
     if one_shot:                                                             # the column of silence, where one-shots end
-        silent = encode_codes(codec, [torch.zeros(window)], spectrogram)[0][0].view(-1, prior.tokens_per_column)
+        silent = encode_codes(codec, [torch.zeros(8 * column)], spectrogram)[0][0].view(-1, prior.tokens_per_column)
         figures['silence'] = silent[len(silent) // 2].tolist()
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size),

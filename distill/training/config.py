@@ -217,7 +217,7 @@ class TrainingConfig(Config):
     free_bits: float = 0.1
     val_fraction: float = 0.2
     chunk_duration_s: float = 1.0
-    loss: LossConfig = field(default_factory=LossConfig)
+    loss: LossConfig = field(default_factory=lambda: LossConfig(stft_weight=0.0))   # the STFT term off: see below
 
     def validate(self):
         "Check every field is in range."
@@ -243,7 +243,7 @@ class PriorConfig(Config):
     context_columns: int = 24
     token_corruption: float = 0.0
     augment_copies: int = 0
-    coarse_first: bool = False
+    coarse_first: bool = True
 
     def validate(self):
         "Check every field is in range."
