@@ -1,16 +1,17 @@
 """Generation: the prior's training time and held-out bits per code against its baselines, and sampling speed.
 
-Usage: python bench/bench_generation.py [--corpus FOLDER] [--model FILE] [--codec-epochs N] [--out DIR]
+Usage: python bench/bench_generation.py [--corpus FOLDER] [--model FILE [--keep-generator]] [--codec-epochs N] [--out DIR]
 
 1. A codec: --model (a model file written by distill_train on --corpus, whose train/validation split it
    reuses) or else `train_vqvae` on the corpus for --codec-epochs (default 40). The corpus defaults to
    Hydrogen's GMRockKit (see CONTRIBUTING.md), else the demo corpus.
 2. The prior: `fit_generator` with the corpus-sized `PriorConfig`; prints its training time and held-out
    bits per code next to the unigram and repeat-previous-column baselines measured in the same run.
+   `--keep-generator` skips this and times the generator already in --model.
 3. Sampling speed, median of 3 runs each, on this machine's threads: codes per second of the prior alone,
    and seconds of audio generated per wall-clock second including decoding and Griffin-Lim (generation's
    default of 16 iterations), for one 3 s sound and for a batch of 8. Target: at least 10x real time.
-   A model of one-shots stops sampling once its sounds have ended (and trims them), so it is timed twice:
+   A model of one-shots trims its sounds where they end, so it is timed twice:
    as it is, and told that its corpus is a texture (every one of the 3 s sampled, nothing trimmed).
 """
 import argparse, dataclasses, statistics, tempfile, time
@@ -27,15 +28,17 @@ from distill.generation import fit_generator, generate, load_generator
 GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
 
 def median_time(fn, runs=3):
-    times = []
+    "(median seconds of `runs` calls after a warm-up call, the last call's result)."
+    out, times = fn(), []
     for _ in range(runs):
-        t = time.perf_counter(); fn(); times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        t = time.perf_counter(); out = fn(); times.append(time.perf_counter() - t)
+    return statistics.median(times), out
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--corpus', default=str(GMROCK) if GMROCK.is_dir() else None)
     ap.add_argument('--model', default=None)
+    ap.add_argument('--keep-generator', action='store_true', help="time the generator in --model as it is: no prior training")
     ap.add_argument('--codec-epochs', type=int, default=40)
     ap.add_argument('--out', default=None)
     a = ap.parse_args()
@@ -55,23 +58,23 @@ def main():
     else:
         res = train_vqvae(corpus, out / 'codec', epochs=a.codec_epochs, progress=False, checkpoint_every=0)
     print(f"codec: {len(res.train_files)} training files, {len(res.val_files)} held out")
-    info = fit_generator(res, progress=False)
-    print(f"prior: {info['epochs']} epochs in {info['seconds']:.1f} s ({info['train_codes']} training codes)")
-    print(f"held-out bits per code: prior {info['bits_per_code']:.3f} | unigram {info['unigram_bits']:.3f} "
-          f"| repeat previous column {info['repeat_bits']:.3f}")
-    print(f"  prior / unigram {info['bits_per_code'] / info['unigram_bits']:.3f}, prior / repeat {info['bits_per_code'] / info['repeat_bits']:.3f}")
+    if not (a.model and a.keep_generator):
+        info = fit_generator(res, progress=False)
+        print(f"prior: {info['epochs']} epochs in {info['seconds']:.1f} s ({info['train_codes']} training codes)")
+        print(f"held-out bits per code: prior {info['bits_per_code']:.3f} | unigram {info['unigram_bits']:.3f} "
+              f"| repeat previous column {info['repeat_bits']:.3f}")
+        print(f"  prior / unigram {info['bits_per_code'] / info['unigram_bits']:.3f}, prior / repeat {info['bits_per_code'] / info['repeat_bits']:.3f}")
     mf = load_model(res.model_path)
     prior = load_generator(mf)
     cols = 18                                                      # 3 s at the default grid (282 frames / 16)
-    texture = dataclasses.replace(mf, generator={**mf.generator, 'info': {**mf.generator['info'], 'one_shot': False, 'silence': None}})
-    print(f"{torch.get_num_threads()} threads; the corpus is {'one-shots' if mf.generator['info'].get('one_shot') else 'a texture'}")
+    texture = dataclasses.replace(mf, generator={**mf.generator, 'info': {**mf.generator['info'], 'one_shot': False}})
+    print(f"the corpus is {'one-shots' if mf.generator['info'].get('one_shot') else 'a texture'}")
     for n in (1, 8):
-        t = median_time(lambda: sample_codes(prior, n, cols, seed=0))
+        t, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0))
         codes = n * cols * prior.tokens_per_column
         print(f"n={n}: sampling all 3 s: {codes / t:,.0f} codes/s ({t:.2f} s)")
         for name, m in (('as trained', mf), ('as a texture', texture)):
-            g = median_time(lambda: generate(m, n=n, seconds=3.0, seed=0))
-            waves, _ = generate(m, n=n, seconds=3.0, seed=0)
+            g, (waves, _) = median_time(lambda: generate(m, n=n, seconds=3.0, seed=0))
             heard = sum((int(w.nonzero().max()) + 1) / 48000 if w.any() else 0.0 for w in waves)
             print(f"  generate {name}: {n * 3.0 / g:.1f}x real time for {n} x 3 s asked ({g:.2f} s; "
                   f"{heard / g:.1f}x counting only the {heard:.1f} s of sound made)")

@@ -199,7 +199,7 @@ def run_kit(kit, a, changes):
     print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
           f"{epochs} epochs, {seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s{phase}", flush=True)
     return dict(kit=kit, ratio=r_held, under_repeat=1 - info['bits_per_code'] / info['repeat_bits'] if 'bits_per_code' in info else float('nan'),
-                env_novelty=gen['envelope']['novelty'], env_diversity=gen['envelope']['diversity'], ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
+                ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
 

@@ -11,7 +11,7 @@ import soundfile as sf
 import matplotlib.pyplot as plt
 from .training.config import PriorConfig, get_adaptive_prior_config
 from .models.vae import AggregatePosterior, slerp
-from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling, corpus_is_one_shot
+from .models.prior import CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling, corpus_is_one_shot, frame_rms
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
 from .training.report import save_mel_png
 from .audio.spectrogram import front_end, features_to_waveform
@@ -102,9 +102,7 @@ def generate(mf:ModelFile, # a model file with a generator
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
             td = mf.model.time_downsample   # log-mel frames per code column
             cols = math.ceil(frames / td)
-            silence = (mf.generator.get('info') or {}).get('silence')              # a one-shot prior stops where all have ended
-            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress,
-                                None if silence is None else torch.tensor(silence))
+            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress)
             mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * cols))[..., :frames]
         else:
             N = mf.model.hparams['n_frames']
@@ -128,10 +126,8 @@ def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
                   start:int=0, # samples kept whole whatever their level (a prompt)
                  ) -> torch.Tensor:
     "`waves` faded out at each sound's end (or at its last sample) and silent after it."
-    hop, (n, S) = 512, waves.shape
-    frames = S // hop
-    rms = waves[:, :frames * hop].reshape(n, frames, hop).pow(2).mean(2).sqrt()
-    f = torch.arange(frames, device=waves.device)
+    hop, S, rms = 512, waves.shape[1], frame_rms(waves)
+    f = torch.arange(rms.shape[1], device=waves.device)
     after_peak = (f > rms.argmax(1, keepdim=True)) & (f * hop >= start + round(fade_s * sample_rate))
     below = after_peak & (rms <= rms.amax(1, keepdim=True) * 10 ** (-floor_db / 20))
     end = torch.where(below.any(1), below.float().argmax(1) * hop, S)                  # first sample of silence

@@ -17,7 +17,7 @@ from ..progress import Progress
 
 # %% auto #0
 __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
-           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'is_one_shot', 'corpus_is_one_shot',
+           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'corpus_is_one_shot',
            'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
@@ -162,7 +162,6 @@ def sample_codes(prior:CodePrior, # a trained prior
                  seed:int=0, # the same seed gives the same codes, bit for bit
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
-                 until:torch.Tensor|None=None, # a column of codes `[rows*Q]` (silence): stop when every sequence has sampled it twice in a row
                 ) -> torch.Tensor:
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` if one is given."
     check_sampling(temperature, top_k, top_p)
@@ -175,7 +174,6 @@ def sample_codes(prior:CodePrior, # a trained prior
         raise ValueError(f"sample_codes: the prompt must hold whole columns of {tpc} codes, got {prompt.numel()}")
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
            else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
-    if until is not None: until = prior.to_order(until.to(dev))
     base, caches = 0, None                                          # where the window starts, its key/value caches
     bar = Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress)
     while out.shape[1] < total:
@@ -186,11 +184,7 @@ def sample_codes(prior:CodePrior, # a trained prior
         probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
         tok = torch.multinomial(probs, 1, generator=g)
         out = torch.cat([out, tok], 1)
-        if out.shape[1] % tpc == 0:
-            bar.update(1)
-            if until is not None and out.shape[1] >= 2 * tpc and (out[:, -2 * tpc:] == until.repeat(2)).all():
-                out = torch.cat([out, until.repeat(math.ceil((total - out.shape[1]) / tpc)).expand(n, -1)], 1)   # all ended: silence
-                break
+        if out.shape[1] % tpc == 0: bar.update(1)
         if out.shape[1] - base >= prior.context: caches = None
         elif out.shape[1] < total:
             pos = out.shape[1] - base
@@ -318,16 +312,21 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
     return history
 
 # %% ../../nbs/52_prior.ipynb #f16c746f
+def frame_rms(x:torch.Tensor, # sounds [..., samples]
+              hop:int=512, # samples per frame
+             ) -> torch.Tensor:
+    "The RMS level of each whole `hop`-sample frame `[..., frames]` (a last partial frame is left out)."
+    frames = x.shape[-1] // hop
+    return x[..., :frames * hop].reshape(*x.shape[:-1], frames, hop).pow(2).mean(-1).sqrt()
+
 def is_one_shot(clip:torch.Tensor, # a 1-D clip
                 sample_rate:int=48000, # its rate
                 onset_s:float=0.1, # the loudest frame must start within this many seconds
                 drop_db:float=12.0, # and the last 50 ms must lie at least this far under it
                ) -> bool:
     "Whether `clip` is a one-shot: loudest near its start, and quieter by `drop_db` at its end."
-    hop = 512
-    n = len(clip) // hop
-    if n < 2: return True                                          # shorter than two frames: a click
-    rms = clip[:n * hop].reshape(n, hop).pow(2).mean(1).sqrt()
+    hop, rms = 512, frame_rms(clip)
+    if len(rms) < 2: return True                                   # shorter than two frames: a click
     tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
     return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
 
@@ -412,9 +411,6 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
                    held_out_codes=sum(map(len, held_out)), one_shot=one_shot)
-    if one_shot:                                                             # the column of silence, where one-shots end
-        silent = encode_codes(codec, [torch.zeros(8 * column)], spectrogram)[0][0].view(-1, prior.tokens_per_column)
-        figures['silence'] = silent[len(silent) // 2].tolist()
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
