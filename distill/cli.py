@@ -14,7 +14,8 @@ from .training.config import ConfigError, PriorConfig, get_adaptive_prior_config
 from .audio.io import AudioLoadError, load_audio, make_demo_corpus
 from .models.persistence import ModelFileError, load_model, read_model_header
 from .training import train_vqvae, train_vae, write_report, reconstruct
-from .generation import fit_generator, generate, interpolate, write_sounds
+from .generation import (fit_generator, generate, interpolate, variations, write_sounds, write_kit, pick_kinds,
+                         nearest_training, set_figures)
 from .training.report import write_index_page
 from .progress import progress
 from .device import get_device, is_main_process
@@ -44,12 +45,17 @@ def _train_generator(res, minutes, prior_epochs, seed, quiet):
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
     info = fit_generator(res, config, minutes, seed, progress=not quiet)
-    waves, mels = generate(load_model(res.model_path, device=next(res.model.parameters()).device), n=4, seconds=2.0, seed=seed)
-    files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate)
+    mf = load_model(res.model_path, device=next(res.model.parameters()).device)
+    kinds = pick_kinds(mf, 4, seed=seed)
+    waves, mels = generate(mf, n=4, seconds=2.0, seed=seed, kind=kinds)
+    files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate, kinds=kinds, nearest=nearest_training(mf, waves))
     if 'bits_per_code' in info:
         print(f"prior: {info['epochs']} epochs in {info['seconds']:.0f} s; held-out bits per code {info['bits_per_code']:.2f} "
               f"(unigram {info['unigram_bits']:.2f}, repeat {info['repeat_bits']:.2f})", flush=True)
-    return dict(info={k: v for k, v in info.items() if k != 'history'}, files=files)
+    figures = set_figures(mf, waves)
+    if figures: print(f"generated sounds against the held-out files: realism {figures['realism']:.2f}, novelty {figures['novelty']:.2f}, "
+                      f"diversity {figures['diversity']:.2f}", flush=True)
+    return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference')}, files=files, figures=figures)
 
 # %% ../nbs/60_cli.ipynb #f4124ad8
 @call_parse
@@ -90,7 +96,7 @@ def distill_train(
                         resume=resume, augment_data=not no_augment, progress=not quiet, device=device, bf16=bf16)
             if not is_main_process(): return   # one process of several (torchrun): process 0 writes the rest
             gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet)
-        summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'])
+        summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'], generated_figures=gen and gen['figures'])
         val = summary['final']['val_loss']
         print(f"wrote {res.model_path} and its report to {res.model_path.parent}/report.html ({summary['epochs']} epochs, "
               f"{summary['seconds']:.0f} s, final validation loss {'-' if val is None else f'{val:.4f}'})")
@@ -144,31 +150,48 @@ def distill_generate(
     seed:Param("random seed: the same seed gives the same sounds", int)=0,
     prompt:Param("a sound file to continue", str)=None,
     between:Param("two sound files to interpolate between (VAE models)", str, nargs=2)=None,
+    like:Param("a sound file to make variations of", str)=None,
+    amount:Param("with --like: how much of the sound is sampled anew, 0 < A <= 1 (near 0 its reconstruction, 1 a free sample that starts like it; default 0.5)", float)=None,
+    kind:Param("the kind of sound to make, for a model trained on kind subfolders (default: kinds drawn by their share)", str)=None,
+    bit_depth:Param("bits per sample of the WAVs: 16 or 24", int)=16,
+    sample_rate:Param("sample rate of the WAVs (default: the model's); resampled with soxr", int)=None,
     n_iter:Param("Griffin-Lim iterations", int)=16,
     quiet:Param("no progress bar", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):
-    "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, to OUT."
+    "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, a page and a kit.sfz, to OUT."
     def main():
         if n < 1: raise ValueError(f"--n must be at least 1, got {n}")
         if seconds <= 0: raise ValueError(f"--seconds must be positive, got {seconds}")
         if temperature <= 0: raise ValueError(f"--temperature must be positive, got {temperature}")
         if top_k is not None and top_k < 1: raise ValueError(f"--top_k must be at least 1, got {top_k}")
         if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"--top_p must be in (0, 1], got {top_p}")
-        if prompt and between: raise ValueError("give --prompt or --between, not both")
+        if sum(map(bool, (prompt, between, like))) > 1: raise ValueError("give one of --like, --prompt and --between, not several")
+        if amount is not None and not like: raise ValueError("--amount goes with --like FILE")
+        if amount is not None and not 0 < amount <= 1: raise ValueError(f"--amount must be in (0, 1], got {amount}")
+        if kind is not None and (like or between): raise ValueError("--kind does not go with --like or --between (a variation keeps its sound's kind)")
+        if bit_depth not in (16, 24): raise ValueError(f"--bit_depth must be 16 or 24, got {bit_depth}")
+        if sample_rate is not None and not 8000 <= sample_rate <= 384000: raise ValueError(f"--sample_rate must be between 8000 and 384000 Hz, got {sample_rate}")
         mf = load_model(model_file, device=get_device(device))
-        sr = mf.spectrogram.sample_rate
+        sr, kinds = mf.spectrogram.sample_rate, None
         if between:
             a, b = (load_audio(f, sr) for f in between)
             waves, mels = interpolate(mf, a, b, n, n_iter, seed)
+            prefix, how = 'between', f"from {between[0]} to {between[1]}"
+        elif like:
+            waves, mels = variations(mf, load_audio(like, sr), n, amount or 0.5, temperature, seed, n_iter)
+            prefix, how = 'variation', f"a variation of {like}, amount {amount or 0.5}, seed {seed}"
         else:
             clip = None if prompt is None else load_audio(prompt, sr)
-            waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=not quiet)
-        files = write_sounds(out, waves, mels, sr, 'between' if between else 'generated')
-        how = (f"from {between[0]} to {between[1]}" if between else f"seed {seed}, temperature {temperature}"
-               + (f", continuing {prompt}" if prompt else ''))
-        page = write_index_page(out, f'Generated by {Path(model_file).name}', [dict(name=Path(d['wav']).stem, note=how, **d) for d in files])
-        print(f"wrote {len(files)} sounds ({waves.shape[1] / sr:.2f} s each) to {out}/ (open {page.name})")
+            kinds = pick_kinds(mf, n, kind, seed)
+            waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=not quiet, kind=kinds)
+            prefix, how = 'generated', f"seed {seed}, temperature {temperature}" + (f", continuing {prompt}" if prompt else '')
+        files = write_sounds(out, waves, mels, sr, prefix, kinds, sample_rate, bit_depth, nearest_training(mf, waves))
+        kit = write_kit(out, files, f'distill kit from {Path(model_file).name}') if len(files) <= 92 else None   # keys 36-127
+        page = write_index_page(out, f'Generated by {Path(model_file).name}',
+                                [dict(name=Path(d['wav']).stem, note=how + (f"; kind {d['kind']}" if 'kind' in d else ''), **d) for d in files])
+        longest = max(sf.info(Path(out) / d['wav']).duration for d in files)
+        print(f"wrote {len(files)} sounds (up to {longest:.2f} s) to {out}/ (open {page.name}" + (f"; {kit.name} plays them in a sampler)" if kit else ")"))
     _run('distill_generate', main)
 
 # %% ../nbs/60_cli.ipynb #1b5dadb4
@@ -197,6 +220,9 @@ def describe_model(path:str|Path, # a model file
         lines.append(f"  generator       prior over codes ({g['hparams']['hidden']} wide, {g['hparams']['layers']} layers), {i['epochs']} epochs in "
                      f"{i['seconds']:.0f} s; held-out bits per code {i['bits_per_code']:.2f} (unigram {i['unigram_bits']:.2f}, repeat {i['repeat_bits']:.2f})")
     else: lines.append(f"  generator       {g['kind'].replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g['hparams'].items()))
+    if g is not None and g['info'].get('kinds'):
+        lines.append("  kinds           " + ', '.join(f"{k} ({c} files)" for k, c in g['info']['kinds'].items())
+                     + "; distill_generate --kind KIND makes one")
     if g is not None and 'one_shot' in g['info']:
         lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
                                             else "textures or loops: as long as --seconds asks"))

@@ -13,8 +13,8 @@ import soxr
 import torch
 
 # %% auto #0
-__all__ = ['AUDIO_EXTENSIONS', 'DEMO_KINDS', 'find_audio_files', 'AudioLoadError', 'load_audio', 'Corpus', 'load_corpus',
-           'chunk_audio', 'chunk_clips', 'make_demo_corpus']
+__all__ = ['AUDIO_EXTENSIONS', 'OTHER_KIND', 'DEMO_KINDS', 'find_audio_files', 'AudioLoadError', 'load_audio', 'Corpus',
+           'load_corpus', 'chunk_audio', 'chunk_clips', 'make_demo_corpus']
 
 # %% ../../nbs/10_audio_io.ipynb #bee9edcf
 AUDIO_EXTENSIONS = ('.wav', '.flac', '.ogg', '.mp3', '.aif', '.aiff')
@@ -54,13 +54,21 @@ def load_audio(path:str|Path, # the sound file
     return torch.from_numpy(np.ascontiguousarray(mono, dtype=np.float32))
 
 # %% ../../nbs/10_audio_io.ipynb #7ec1a6d9
+OTHER_KIND = 'other'   # the kind of files beside the kind subfolders, not in one (see below)
+
 @dataclass
 class Corpus:
-    "Clips of a folder: `files` that loaded, their `clips` (peak-normalised), `skipped` (path, reason), `sample_rate`."
+    "Clips of a folder: `files` that loaded, their `clips` (peak-normalised), `skipped` (path, reason), `sample_rate`, `kinds`."
     files: list[Path]
     clips: list[torch.Tensor]
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     sample_rate: int = 48000
+    kinds: list[str]|None = None   # each file's kind (its subfolder), or None for a flat folder
+
+    @property
+    def kind_counts(self) -> dict[str, int]:
+        "Files per kind, in sorted kind order (empty for a flat folder)."
+        return {k: self.kinds.count(k) for k in sorted(set(self.kinds or []))}
 
     @property
     def duration_s(self) -> float:
@@ -70,8 +78,9 @@ class Corpus:
     def __len__(self): return len(self.clips)
 
     def __repr__(self):
+        kinds = f", kinds {self.kind_counts}" if self.kinds else ''
         return (f"Corpus({len(self.files)} files, {self.duration_s:.1f} s at {self.sample_rate} Hz, "
-                f"{len(self.skipped)} skipped)")
+                f"{len(self.skipped)} skipped{kinds})")
 
 # %% ../../nbs/10_audio_io.ipynb #954ef2e4
 def load_corpus(folder:str|Path, # folder of sound files (searched recursively)
@@ -99,7 +108,9 @@ def load_corpus(folder:str|Path, # folder of sound files (searched recursively)
     if not clips:
         why = '; '.join(f"{p.name}: {r}" for p, r in skipped) or f"no {'/'.join(e[1:] for e in AUDIO_EXTENSIONS)} file in it"
         raise AudioLoadError(f"{folder}: no usable audio file ({why})")
-    return Corpus(files, clips, skipped, sample_rate)
+    parts = [f.relative_to(folder).parts for f in files]
+    kinds = [p[0] if len(p) > 1 else OTHER_KIND for p in parts] if any(len(p) > 1 for p in parts) else None
+    return Corpus(files, clips, skipped, sample_rate, kinds)
 
 # %% ../../nbs/10_audio_io.ipynb #f9ed2499
 def chunk_audio(clip:torch.Tensor, # 1-D tensor of samples
@@ -185,9 +196,9 @@ def make_demo_corpus(folder:str|Path, # where to write the WAV files (created if
                      seed:int=0, # the same seed gives bit-identical files
                      sample_rate:int=48000, # rate of the files, in Hz
                     ) -> list[Path]:
-    "Write `n_files` synthetic one-shots (kicks, snares, hats, toms, plucks, bells, FM, cymbals) as 16-bit WAVs; return their paths."
+    "Write `n_files` synthetic one-shots (kicks, snares, hats, toms, plucks, bells, FM, cymbals) as 16-bit WAVs, one subfolder per kind; their paths."
     if n_files < 1: raise ValueError(f"make_demo_corpus: n_files must be at least 1, got {n_files}")
-    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(folder)
     paths = []
     for i in range(n_files):
         kind = DEMO_KINDS[i % len(DEMO_KINDS)]
@@ -196,7 +207,8 @@ def make_demo_corpus(folder:str|Path, # where to write the WAV files (created if
         fade = min(len(x), sample_rate // 100)                # 10 ms fade-out: no click at the cut
         x[-fade:] *= np.linspace(1, 0, fade)
         x = 0.9 * x / np.abs(x).max() * rng.uniform(0.3, 1.0)   # files at different levels, as in life
-        path = folder / f"{i:03d}_{kind}.wav"
+        path = folder / kind / f"{i:03d}_{kind}.wav"
+        path.parent.mkdir(parents=True, exist_ok=True)
         sf.write(path, x.astype(np.float32), sample_rate, subtype='PCM_16')
         paths.append(path)
     return paths

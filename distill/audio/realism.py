@@ -124,7 +124,13 @@ class RealismScale:
     def novelty(self, x:torch.Tensor, # features of the sounds to measure [n, D]
                ) -> torch.Tensor:
         "Per sound: distance to the nearest training sound over the median of the same for held-out files (0: a copy)."
-        return self._nearest(self.z(x)) / self.nearest_ref
+        return self.nearest(x)[0]
+
+    def nearest(self, x:torch.Tensor, # features of the sounds to measure [n, D]
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+        "Per sound: (its `novelty`, the index of its nearest training sound)."
+        d = torch.cdist(self.z(x), self.train, compute_mode='donot_use_mm_for_euclid_dist').min(1)
+        return d.values / self.nearest_ref, d.indices
 
     def diversity(self, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
                  ) -> float:

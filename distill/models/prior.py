@@ -73,11 +73,13 @@ class CodePrior(nn.Module):
                  dropout:float=0.2, # dropout in the blocks and on the embeddings
                  context_columns:int=24, # time columns seen at once
                  coarse_first:bool=False, # within a column, every row's first level before the finer ones (else row by row)
+                 kinds:int=0, # kinds of sound it is conditioned on (subfolders of the corpus); 0: none
                 ):
         super().__init__()
         PriorConfig(hidden=hidden, layers=layers, heads=heads, dropout=dropout, context_columns=context_columns)  # validates
         self.hparams = dict(codebook_size=codebook_size, num_quantizers=num_quantizers, rows=rows, hidden=hidden,
-                            layers=layers, heads=heads, dropout=dropout, context_columns=context_columns, coarse_first=coarse_first)
+                            layers=layers, heads=heads, dropout=dropout, context_columns=context_columns, coarse_first=coarse_first,
+                            **({'kinds': kinds} if kinds else {}))
         self.coarse_first = coarse_first
         self.K, self.Q, self.rows, self.context_columns = codebook_size, num_quantizers, rows, context_columns
         self.tokens_per_column = rows * num_quantizers
@@ -86,6 +88,7 @@ class CodePrior(nn.Module):
         self.last_column = nn.Embedding(codebook_size + 1, hidden)    # the code one column earlier (K: none)
         self.level, self.row = nn.Embedding(num_quantizers, hidden), nn.Embedding(rows, hidden)
         self.time = nn.Embedding(context_columns, hidden)
+        self.kind = nn.Embedding(kinds, hidden) if kinds else None     # added at every position: the sound's kind
         self.blocks = nn.ModuleList(_Block(hidden, heads, dropout) for _ in range(layers))
         self.norm, self.head, self.drop = nn.LayerNorm(hidden), nn.Linear(hidden, codebook_size), nn.Dropout(dropout)
 
@@ -101,13 +104,17 @@ class CodePrior(nn.Module):
             above:torch.Tensor, # the code at the same row and level one column earlier [B, L] (K: none)
             start:int=0, # sequence position of the first of them (in the context window)
             caches:list|None=None, # one dict per block, filled and extended (sampling); None: no cache
+            kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
            ) -> torch.Tensor:
         "Logits [B, L, K] for the codes at positions start..start+L-1."
+        if (kind is None) != (self.kind is None):
+            raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
         pos = torch.arange(start, start + prev.shape[1], device=prev.device)
         row, level = ((pos % self.rows, (pos // self.rows) % self.Q) if self.coarse_first
                       else ((pos // self.Q) % self.rows, pos % self.Q))
-        x = self.drop(self.token(prev) + self.last_column(above) + self.time(pos // self.tokens_per_column)
-                      + self.row(row) + self.level(level))
+        x = (self.token(prev) + self.last_column(above) + self.time(pos // self.tokens_per_column)
+             + self.row(row) + self.level(level))
+        x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
         for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
         return self.head(self.norm(x))
 
@@ -124,10 +131,11 @@ class CodePrior(nn.Module):
         return seq.reshape(*seq.shape[:-1], -1, self.Q, self.rows).transpose(-1, -2).reshape(seq.shape)
 
     def forward(self, seq:torch.Tensor, # code sequences [B, L], L <= context, starting at a column, in this prior's order
+                kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
                ) -> torch.Tensor:
         "Next-code logits [B, L, K]: position i predicts seq[:, i] from seq[:, :i]."
         if seq.shape[1] > self.context: raise ValueError(f"CodePrior: {seq.shape[1]} codes exceed the context of {self.context}")
-        return self.run(*self.inputs(seq, seq.shape[1]))
+        return self.run(*self.inputs(seq, seq.shape[1]), kind=kind)
 
 # %% ../../nbs/52_prior.ipynb #7dd0acbc
 def filter_logits(logits:torch.Tensor, # next-code logits [..., K]
@@ -162,8 +170,10 @@ def sample_codes(prior:CodePrior, # a trained prior
                  seed:int=0, # the same seed gives the same codes, bit for bit
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
+                 kind:torch.Tensor|None=None, # each sequence's kind [n] (a prior with kinds needs it)
+                 given:torch.Tensor|None=None, # codes [columns*rows*Q] kept as they are, -1 where sampled (a variation)
                 ) -> torch.Tensor:
-    "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` if one is given."
+    "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` or filling in `given` if one is given."
     check_sampling(temperature, top_k, top_p)
     prior.eval()
     dev = prior.head.weight.device
@@ -172,6 +182,13 @@ def sample_codes(prior:CodePrior, # a trained prior
     keep = max(1, prior.context_columns // 2) * tpc                  # kept when the window slides
     if prompt is not None and prompt.numel() % tpc:
         raise ValueError(f"sample_codes: the prompt must hold whole columns of {tpc} codes, got {prompt.numel()}")
+    if given is not None:
+        if prompt is not None: raise ValueError("sample_codes: give a prompt or given codes, not both")
+        if given.numel() != total: raise ValueError(f"sample_codes: given holds {given.numel()} codes, {total} wanted")
+        given = prior.to_order(given.to(dev).reshape(1, -1))[0]
+        lead = int(given.lt(0).long().argmax()) if given.lt(0).any() else total
+        prompt = prior.from_order(given[:lead // tpc * tpc])               # its whole fixed columns: read in one pass
+    kind = None if kind is None else kind.to(dev)
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
            else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
     base, caches = 0, None                                          # where the window starts, its key/value caches
@@ -180,16 +197,17 @@ def sample_codes(prior:CodePrior, # a trained prior
         if caches is None:                                          # (re)start the window: one pass over its codes
             if out.shape[1] - base >= prior.context: base = out.shape[1] - keep
             caches = [{} for _ in prior.blocks]
-            logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches)[:, -1]
+            logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches, kind)[:, -1]
         probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
         tok = torch.multinomial(probs, 1, generator=g)
+        if given is not None and given[out.shape[1]] >= 0: tok = given[out.shape[1]].expand(n, 1)
         out = torch.cat([out, tok], 1)
         if out.shape[1] % tpc == 0: bar.update(1)
         if out.shape[1] - base >= prior.context: caches = None
         elif out.shape[1] < total:
             pos = out.shape[1] - base
             above = out[:, base + pos - tpc:base + pos - tpc + 1] if pos >= tpc else torch.full_like(tok, prior.K)
-            logits = prior.run(tok, above, pos, caches)[:, -1]
+            logits = prior.run(tok, above, pos, caches, kind)[:, -1]
     bar.close()
     return prior.from_order(out[:, :total])
 
@@ -235,24 +253,27 @@ def _windows(seq, context, tpc, g=None):
     return [seq[s:s + context] for s in starts.tolist()]
 
 def _batches(windows, batch_size):
-    "Batches of windows, padded at the end with -1 (ignored by the loss; causal attention never sees it)."
+    "Batches of (window, kind) pairs: the windows padded at the end with -1 (ignored by the loss; causal attention never sees it), the kinds (None: no kinds)."
     for i in range(0, len(windows), batch_size):
         w = windows[i:i + batch_size]
-        L = max(map(len, w))
-        yield torch.stack([F.pad(x, (0, L - len(x)), value=-1) for x in w])
+        L = max(len(x) for x, _ in w)
+        yield (torch.stack([F.pad(x, (0, L - len(x)), value=-1) for x, _ in w]),
+               None if w[0][1] is None else torch.tensor([k for _, k in w]))
 
 def prior_bits(prior:CodePrior, # the prior
                seqs:list[torch.Tensor], # code sequences (one per file)
                batch_size:int=16, # windows per batch
+               kinds:list[int]|None=None, # each sequence's kind (a prior with kinds needs them)
               ) -> float:
     "Mean bits per code of `prior` over every code of `seqs` (in consecutive context windows)."
     prior.eval()
     total, n = 0.0, 0
     dev = prior.head.weight.device
+    kinds = kinds or [None] * len(seqs)
     with torch.no_grad():
-        for y in _batches([w for s in seqs for w in _windows(prior.to_order(s), prior.context, prior.tokens_per_column)], batch_size):
+        for y, k in _batches([(w, kd) for s, kd in zip(seqs, kinds) for w in _windows(prior.to_order(s), prior.context, prior.tokens_per_column)], batch_size):
             y = y.to(dev)
-            total += F.cross_entropy(prior(y.clamp(min=0)).transpose(1, 2), y, ignore_index=-1, reduction='sum').item()
+            total += F.cross_entropy(prior(y.clamp(min=0), None if k is None else k.to(dev)).transpose(1, 2), y, ignore_index=-1, reduction='sum').item()
             n += int((y >= 0).sum())
     return total / n / math.log(2)
 
@@ -264,6 +285,8 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
               minutes:float|None=None, # a time budget: epochs are re-planned to fit it
               seed:int=0, # seeds the windows, the corruption and dropout
               progress:bool=True, # show a progress bar
+              train_kinds:list[int]|None=None, # each training sequence's kind (a prior with kinds needs them)
+              held_kinds:list[int]|None=None, # each held-out sequence's kind
              ) -> dict:
     "Train `prior`, keep its best held-out weights; the history (bits per code per epoch) and seconds."
     c = config or PriorConfig()
@@ -281,19 +304,19 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
     with Progress(plan['epochs'], 'prior', quiet=not progress) as bar:
         while epoch < plan['epochs']:
             prior.train()
-            wins = [w for s in train for w in _windows(s, prior.context, prior.tokens_per_column, g)]
+            wins = [(w, k) for s, k in zip(train, train_kinds or [None] * len(train)) for w in _windows(s, prior.context, prior.tokens_per_column, g)]
             total, count = 0.0, 0
-            for y in _batches([wins[i] for i in torch.randperm(len(wins), generator=g)], c.batch_size):
+            for y, kind in _batches([wins[i] for i in torch.randperm(len(wins), generator=g)], c.batch_size):
                 x = y.clamp(min=0)
                 if c.token_corruption:
                     x = torch.where(torch.rand(x.shape, generator=g) < c.token_corruption, torch.randint(prior.K, x.shape, generator=g), x)
                 x, y = x.to(dev), y.to(dev)
-                loss = F.cross_entropy(prior(x).transpose(1, 2), y, ignore_index=-1)
+                loss = F.cross_entropy(prior(x, None if kind is None else kind.to(dev)).transpose(1, 2), y, ignore_index=-1)
                 opt.zero_grad(set_to_none=True); loss.backward()
                 torch.nn.utils.clip_grad_norm_(prior.parameters(), 1.0); opt.step(); sched.step()
                 k = int((y >= 0).sum()); total += loss.item() * k; count += k
             history['train'].append(total / count / math.log(2))
-            val = prior_bits(prior, held_out, c.batch_size) if held_out else None
+            val = prior_bits(prior, held_out, c.batch_size, held_kinds) if held_out else None
             history['val'].append(val)
             if val is not None and val < best: best, best_state = val, {k: v.clone() for k, v in prior.state_dict().items()}
             epoch += 1
@@ -394,6 +417,8 @@ def train_prior(codec:ConvVQVAE, # a trained codec
                 seed:int=0, # seeds the initialisation and every draw
                 progress:bool=True, # show a progress bar
                 one_shot:bool|None=None, # a corpus of one-shots: each file followed by silence (None: `corpus_is_one_shot`)
+                train_kinds:list[int]|None=None, # each training file's kind, 0..kinds-1 (None: a corpus without kinds)
+                held_kinds:list[int]|None=None, # each held-out file's kind
                ) -> PriorResult:
     "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
     c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
@@ -406,13 +431,15 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     held_out = encode_codes(codec, pad(held_out_clips), spectrogram)[0] if held_out_clips else []
     q = codec.quantizer
     torch.manual_seed(seed)
-    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first)
+    kinds = max(train_kinds + (held_kinds or [])) + 1 if train_kinds else 0
+    train_kinds = train_kinds and train_kinds + [k for k in train_kinds for _ in range(c.augment_copies)]   # the copies' kinds
+    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first, kinds)
     prior.to(codec.decoder.net[0].weight.device)
-    history = fit_prior(prior, train, held_out, c, minutes, seed, progress)
+    history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
                    held_out_codes=sum(map(len, held_out)), one_shot=one_shot)
     if held_out:
-        figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size),
+        figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
                        repeat_bits=repeat_bits(train, held_out, q.codebook_size, q.num_quantizers, rows))
     return PriorResult(prior, history, figures)

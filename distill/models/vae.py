@@ -103,32 +103,37 @@ class AggregatePosterior(nn.Module):
     generator_kind = 'aggregate_posterior'
     def __init__(self, chunks:int, # training chunks held
                  latent_dim:int, # the VAE's latent size
+                 kinds:int=0, # kinds of sound (subfolders of the corpus); 0: none
                 ):
         super().__init__()
-        self.hparams = dict(chunks=chunks, latent_dim=latent_dim)
+        self.hparams = dict(chunks=chunks, latent_dim=latent_dim, **({'kinds': kinds} if kinds else {}))
         self.register_buffer('mu', torch.zeros(chunks, latent_dim))
         self.register_buffer('logvar', torch.zeros(chunks, latent_dim))
         self.register_buffer('next', torch.full((chunks,), -1, dtype=torch.long))   # -1: the file ends after it
         self.register_buffer('first', torch.zeros(chunks, dtype=torch.bool))        # the chunk starts a file
         self.register_buffer('silence', torch.zeros(latent_dim))                    # latent of an all-zero chunk
+        if kinds: self.register_buffer('kind', torch.zeros(chunks, dtype=torch.long))  # the kind of the chunk's file
 
     @classmethod
     @torch.no_grad()
     def fit(cls, vae:ConvVAE, # a trained VAE (used in eval mode)
             mels:list[torch.Tensor], # each training file's mel [in_channels, n_mels, T]
+            kinds:list[int]|None=None, # each file's kind, 0..kinds-1 (None: no kinds)
            ) -> AggregatePosterior:
         "Encode every training file chunk by chunk and hold the posteriors."
         vae.eval()
-        mus, lvs, nxt, first, n = [], [], [], [], 0
-        for x in mels:
+        mus, lvs, nxt, first, kind, n = [], [], [], [], [], 0
+        for i, x in enumerate(mels):
             mu, lv = vae.encode_chunks(x[None])
             L = mu.shape[1]
             mus.append(mu[0]); lvs.append(lv[0])
             nxt += list(range(n + 1, n + L)) + [-1]; first += [True] + [False] * (L - 1); n += L
-        ap = cls(n, vae.hparams['latent_dim']).to(mus[0].device)
+            kind += [kinds[i] if kinds else 0] * L
+        ap = cls(n, vae.hparams['latent_dim'], max(kinds) + 1 if kinds else 0).to(mus[0].device)
         ap.mu.copy_(torch.cat(mus)); ap.logvar.copy_(torch.cat(lvs))
         ap.next.copy_(torch.tensor(nxt)); ap.first.copy_(torch.tensor(first))
         ap.silence.copy_(vae.silence())
+        if kinds: ap.kind.copy_(torch.tensor(kind))
         return ap
 
     @torch.no_grad()
@@ -137,12 +142,16 @@ class AggregatePosterior(nn.Module):
                temperature:float=1.0, # scales the posterior spread (0 would give the training means)
                seed:int=0, # the same seed gives the same latents
                after:torch.Tensor|None=None, # a latent [latent_dim] to continue: go on after its nearest training chunk
+               kind:torch.Tensor|None=None, # each sequence's kind [n]: it starts a file of that kind (None: any file)
               ) -> torch.Tensor:
-        "Latent sequences [n, chunks, latent_dim], starting a file or continuing `after`."
+        "Latent sequences [n, chunks, latent_dim], starting a file (of `kind`) or continuing `after`."
         g = torch.Generator(self.mu.device).manual_seed(seed)
         if after is None:
-            starts = self.first.nonzero().flatten()
-            idx = starts[torch.randint(len(starts), (n,), generator=g, device=self.mu.device)]
+            u = torch.rand(n, generator=g, device=self.mu.device)
+            ok = self.first[None].expand(n, -1) if kind is None else self.first & (self.kind == kind.to(self.mu.device)[:, None])
+            if not ok.any(1).all(): raise ValueError(f"no training file of kind {int(kind[~ok.any(1)][0])} to start from")
+            pick = (u[:, None] * ok.sum(1, keepdim=True)).long()                 # a start drawn uniformly among the allowed
+            idx = (ok.cumsum(1) <= pick).sum(1)
         else: idx = self.next[(self.mu - after).norm(dim=1).argmin()].expand(n).clone()
         out = []
         for _ in range(chunks):

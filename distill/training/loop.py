@@ -434,6 +434,7 @@ def write_report(result:TrainResult, # a finished run
                  n_iter:int=64, # Griffin-Lim iterations for the WAVs
                  generated:list[dict]|None=None, # generated sounds already in the run folder: `{'wav': ..., 'png': ...}` each
                  prior:dict|None=None, # the generator's figures (held-out bits per code and baselines, time)
+                 generated_figures:dict|None=None, # realism, novelty and diversity of the generated sounds (`set_figures`)
                 ) -> dict:
     "Write loss.png, codebooks.png, reconstructions.png, WAV pairs, summary.json and report.html beside the model file."
     out, sr = result.model_path.parent, result.corpus.sample_rate
@@ -470,7 +471,7 @@ def write_report(result:TrainResult, # a finished run
                    final=dict(train_loss=h['train'][-1], val_loss=h['val'][-1], **(h['parts'][-1] if h['parts'] else {})),
                    codebooks=h['health'][-1] if result.kind == 'vqvae' else None,
                    skipped_steps=result.skipped_steps, seconds=round(result.seconds, 2), examples=examples,
-                   generated=generated or [], prior=prior)
+                   generated=generated or [], generated_figures=generated_figures, prior=prior)
     (out / 'summary.json').write_text(json.dumps(summary, indent=2))
     (out / 'report.html').write_text(report_page(summary))
     return summary

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import soundfile as sf
 
 # %% auto #0
-__all__ = ['save_mel_png', 'report_page', 'write_index_page', 'check_page']
+__all__ = ['NEAR_COPY', 'save_mel_png', 'report_page', 'write_index_page', 'check_page']
 
 # %% ../../nbs/48_report.ipynb #74e76cbc
 _CSS = """body{font-family:system-ui,-apple-system,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}
@@ -34,11 +34,21 @@ def _table(rows, head=None):
     h = '' if head is None else '<tr>' + ''.join(f'<th>{c}</th>' for c in head) + '</tr>'
     return '<table>' + h + ''.join('<tr>' + ''.join(f'<td>{c}</td>' for c in r) + '</tr>' for r in rows) + '</table>'
 
-def _sound(name, wav, png=None, note=None):
-    "One sound: its title, picture (if any), player and a note."
+NEAR_COPY = 0.1   # a generated sound with a novelty under this is marked a near-copy of a training sound
+
+def _nearest(item):
+    "Under a generated sound: its nearest training sound (name, player) and novelty (empty without them)."
+    if item.get('nearest') is None: return ''
+    player = (f'<audio controls preload="none" src="{_e(item["nearest_wav"])}"></audio>' if item.get('nearest_wav')
+              else '<p class="sub">(its file is no longer where the model was trained)</p>')
+    mark = ' <span class="bad">near-copy</span>' if item['novelty'] < NEAR_COPY else ''
+    return (f'<p class="sub">nearest training sound: <b>{_e(item["nearest"])}</b>, novelty {item["novelty"]:.2f}{mark}</p>{player}')
+
+def _sound(name, wav, png=None, note=None, item=None):
+    "One sound: its title, picture (if any), player, a note, and its nearest training sound when `item` has one."
     img = '' if png is None else f'<img src="{_e(png)}" alt="log-mel of {_e(name)}">'
     extra = '' if note is None else f'<p class="sub">{_e(note)}</p>'
-    return f'<div><h3>{_e(name)}</h3>{img}<audio controls preload="none" src="{_e(wav)}"></audio>{extra}</div>'
+    return f'<div><h3>{_e(name)}</h3>{img}<audio controls preload="none" src="{_e(wav)}"></audio>{extra}{_nearest(item or {})}</div>'
 
 # %% ../../nbs/48_report.ipynb #6793dfa1
 def save_mel_png(mel, # a log-mel [n_mels, T] (tensor or array)
@@ -89,9 +99,19 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
                   f'{_sound("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
                   for j, e in enumerate(s['examples'])) + '</div>']
     if s.get('generated'):
-        parts += ['<h2>Generated sounds</h2>', '<p class="sub">New sounds sampled from the model\'s generator (seed 0).</p>',
-                  '<div class="grid">' + ''.join(f'<div class="card">{_sound(f"generated {i}", g["wav"], g.get("png"))}</div>'
+        parts += ['<h2>Generated sounds</h2>', '<p class="sub">New sounds sampled from the model\'s generator (seed 0), each with the '
+                  'training sound nearest to it and its novelty: that distance over the median of the same for held-out real files '
+                  f'(about 1: as new as a real sound the model never heard; under {NEAR_COPY}: a near-copy).</p>',
+                  '<div class="grid">' + ''.join(f'<div class="card">{_sound(f"generated {i}", g["wav"], g.get("png"), g.get("kind"), g)}</div>'
                                                  for i, g in enumerate(s['generated'])) + '</div>']
+    if s.get('generated_figures'):
+        f = s['generated_figures']
+        parts += ['<h3>The generated sounds against the held-out files</h3>',
+                  _table([('realism (1: as real as the training files; lower is better)', f"{f['realism']:.2f}"),
+                          ('novelty (median)', f"{f['novelty']:.2f}"), ('diversity (1: as varied as the held-out files)', f"{f['diversity']:.2f}")],
+                         ('figure', 'value')),
+                  '<p class="sub">distill\'s timbre features (MFCC statistics of the first second); four sounds and a few held-out '
+                  'files make these rough figures, see the realism notebook.</p>']
     p = s.get('prior') or {}
     if 'bits_per_code' in p:
         parts += ['<h3>The prior over codes: held-out bits per code</h3>',
@@ -103,11 +123,11 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
 # %% ../../nbs/48_report.ipynb #48d3e80a
 def write_index_page(folder:str|Path, # the folder the sounds are in
                      title:str, # the page's heading
-                     items:list[dict], # per sound: `name`, `wav`, optional `png` and `note` (paths relative to `folder`)
+                     items:list[dict], # per sound: `name`, `wav`, optional `png`, `note`, `nearest`, `nearest_wav`, `novelty` (paths relative to `folder`)
                     ) -> Path:
     "Write `folder/index.html`: every sound with its picture and a player."
     body = f'<h1>{_e(title)}</h1><div class="grid">' + ''.join(
-        f'<div class="card">{_sound(i["name"], i["wav"], i.get("png"), i.get("note"))}</div>' for i in items) + '</div>'
+        f'<div class="card">{_sound(i["name"], i["wav"], i.get("png"), i.get("note"), i)}</div>' for i in items) + '</div>'
     path = Path(folder) / 'index.html'
     path.write_text(_page(title, body))
     return path
