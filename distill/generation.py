@@ -190,11 +190,11 @@ def variation_mask(columns:int, # time columns of the sound's code grid
                   ) -> torch.Tensor:
     "Which codes of a grid a variation keeps, `[columns*rows*levels]` bool, in `codes_to_sequence`'s layout."
     if not 0 < amount <= 1: raise ValueError(f"amount must be in (0, 1], got {amount!r}")
-    finer = math.ceil((levels - 1) * min(1.0, 2 * amount))                       # finest levels sampled anew
-    coarse_cols = columns if amount <= 0.5 else max(1, round(columns * 2 * (1 - amount)))   # columns whose level 0 is kept
-    keep = torch.zeros(columns, rows, levels, dtype=torch.bool)
-    keep[:, :, :levels - finer] = True
-    keep[coarse_cols:] = False
+    fine = [(c, q) for q in range(levels - 1, 0, -1) for c in range(columns - 1, -1, -1)]   # finest level first, each from the end
+    coarse = [(c, 0) for c in range(columns - 1, 0, -1)]                                 # then level 0 from the end, never column 0
+    freed = round(amount * (len(fine) + len(coarse)))                               # the amount: the share of them freed
+    keep = torch.ones(columns, rows, levels, dtype=torch.bool)
+    for c, q in (fine + coarse)[:freed]: keep[c, :, q] = False
     return keep.reshape(-1)
 
 # %% ../nbs/57_generation.ipynb #88ca5b4b
@@ -332,15 +332,15 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
         axs[0, i].imshow(m[0].cpu().numpy(), origin='lower', aspect='auto', cmap='magma'); axs[0, i].set_title(name)
         item = dict(wav=f'{name}.wav', png=f'{name}.png', **({'kind': kinds[i]} if kinds else {}))
-        if nearest: item.update(_copy_nearest(out, nearest[i], len(w), sample_rate))
+        if nearest: item.update(_copy_nearest(out, nearest[i], sample_rate))
         written.append(item)
     grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
     return written
 
-def _copy_nearest(out, near, samples, sample_rate):
-    "The `nearest` fields of a sound, with `nearest_wav`: a copy of the training sound's first `samples` in out/nearest/ (None if its file is gone)."
+def _copy_nearest(out, near, sample_rate, seconds=4.0):
+    "The `nearest` fields of a sound, with `nearest_wav`: the training sound's first `seconds` copied to out/nearest/ (None if its file is gone)."
     src, item = Path(near['nearest_path']), {k: near[k] for k in ('nearest', 'novelty')}
-    try: x = load_audio(src, sample_rate)[:max(samples, sample_rate // 2)]
+    try: x = load_audio(src, sample_rate)[:round(seconds * sample_rate)]
     except (OSError, ValueError): return {**item, 'nearest_wav': None}
     target = out / 'nearest' / f"{near['nearest'].replace('/', '_').rsplit('.', 1)[0]}.wav"
     target.parent.mkdir(exist_ok=True)
