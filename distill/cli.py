@@ -221,7 +221,7 @@ def describe_model(path:str|Path, # a model file
                      f"{i['seconds']:.0f} s; held-out bits per code {i['bits_per_code']:.2f} (unigram {i['unigram_bits']:.2f}, repeat {i['repeat_bits']:.2f})")
     else: lines.append(f"  generator       {g['kind'].replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g['hparams'].items()))
     if g is not None and g['info'].get('kinds'):
-        lines.append("  kinds           " + ', '.join(f"{k} ({c} files)" for k, c in g['info']['kinds'].items())
+        lines.append("  kinds           " + ', '.join(f"{k} ({c} file{'s' * (c != 1)})" for k, c in g['info']['kinds'].items())
                      + "; distill_generate --kind KIND makes one")
     if g is not None and 'one_shot' in g['info']:
         lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
