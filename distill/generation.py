@@ -225,7 +225,7 @@ def variations(mf:ModelFile, # a model file with a generator
         else:
             mu = mf.model.encode_chunks(front_end(spec).to(dev)(clip.to(dev)[None, None]))[0]          # [1, chunks, latent]
             g = torch.Generator(dev).manual_seed(seed)
-            z = mu + amount * gen.mu.std(0) * torch.randn(n, *mu.shape[1:], generator=g, device=dev)
+            z = mu + amount * gen.mu.std(0, unbiased=False) * torch.randn(n, *mu.shape[1:], generator=g, device=dev)
             mels = mf.model.decode_chunks(z, frames)
         return _finish(mf, mels, samples, n_iter, seed)
 
