@@ -171,7 +171,7 @@ def sample_codes(prior:CodePrior, # a trained prior
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
                  kind:torch.Tensor|None=None, # each sequence's kind [n] (a prior with kinds needs it)
-                 given:torch.Tensor|None=None, # codes [columns*rows*Q] kept as they are, -1 where sampled (a variation)
+                 given:torch.Tensor|None=None, # codes `[columns*rows*Q]` kept as they are, -1 where sampled (a variation)
                 ) -> torch.Tensor:
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` or filling in `given` if one is given."
     check_sampling(temperature, top_k, top_p)
