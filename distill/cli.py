@@ -8,13 +8,12 @@ import sys, warnings
 import torch.distributed as dist
 from pathlib import Path
 import soundfile as sf
-import soxr
 from fastcore.script import call_parse, Param
 from .training.config import ConfigError, PriorConfig, get_adaptive_prior_config
 from .audio.io import AudioLoadError, load_audio, make_demo_corpus
 from .models.persistence import ModelFileError, load_model, read_model_header
 from .training import train_vqvae, train_vae, write_report, reconstruct
-from .generation import (fit_generator, generate, interpolate, variations, write_sounds, write_kit, pick_kinds,
+from .generation import (fit_generator, generate, interpolate, variations, write_wav, write_sounds, write_kit, pick_kinds,
                          nearest_training, set_figures)
 from .training.report import write_index_page
 from .progress import progress
@@ -123,14 +122,11 @@ def distill_reconstruct(
                 x = load_audio(f, sr)
             except (AudioLoadError, FileNotFoundError, RuntimeError) as e:
                 print(f"skipped {f}: {e}", file=sys.stderr); continue
-            try: y = reconstruct(mf, x, n_iter)[2].numpy()
+            try: y = reconstruct(mf, x, n_iter)[2]
             except (RuntimeError, ValueError) as e:
                 print(f"skipped {f}: cannot reconstruct it ({str(e).splitlines()[0]})", file=sys.stderr); continue
-            if native != sr:
-                peak = abs(y).max()
-                y = soxr.resample(y, sr, native); y *= peak / max(abs(y).max(), 1e-12)   # resampling can move the peak a little
             target = dest / f"{f.stem}_reconstructed.wav"
-            sf.write(target, y, native, subtype='PCM_16')   # at the input's peak level (`reconstruct`), so never clipped
+            write_wav(target, y, sr, native)   # at the input's rate and peak level (`reconstruct`), so never clipped
             items.append(dict(name=f.name, wav=target.name, note=f'reconstructed from {f}'))
         if not items: raise ValueError("no file could be reconstructed")
         page = write_index_page(dest, f'Reconstructed by {Path(model_file).name}', items)

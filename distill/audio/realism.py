@@ -91,14 +91,14 @@ class RealismScale:
         self.train, self.held = self.z(train), self.z(held)
         self.bandwidth = float(torch.cdist(self.train, self.held).median().clamp(min=1e-6))
         self.draws, self.seed = draws, seed
-        self.nearest_ref = float(self._nearest(self.held).median())           # median held-out distance to the training set
+        self.nearest_ref = float(self._nearest(self.held).values.median())    # median held-out distance to the training set
         self.spread_ref = self._spread(self.held)
 
     def z(self, f:torch.Tensor): # features [n, D]
         "Features standardised by the training files."
         return (f - self.mean) / self.std
 
-    def _nearest(self, x): return torch.cdist(x, self.train, compute_mode='donot_use_mm_for_euclid_dist').amin(1)   # exact: a copy is at 0
+    def _nearest(self, x): return torch.cdist(x, self.train, compute_mode='donot_use_mm_for_euclid_dist').min(1)   # exact: a copy is at 0
     def _spread(self, x): return float(torch.pdist(x).mean()) if len(x) > 1 else 0.0
 
     def _ratio(self, x, m):
@@ -129,7 +129,7 @@ class RealismScale:
     def nearest(self, x:torch.Tensor, # features of the sounds to measure [n, D]
                ) -> tuple[torch.Tensor, torch.Tensor]:
         "Per sound: (its `novelty`, the index of its nearest training sound)."
-        d = torch.cdist(self.z(x), self.train, compute_mode='donot_use_mm_for_euclid_dist').min(1)
+        d = self._nearest(self.z(x))
         return d.values / self.nearest_ref, d.indices
 
     def diversity(self, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
