@@ -5,7 +5,6 @@
 # %% ../nbs/60_cli.ipynb #5daa8b66
 from __future__ import annotations
 import sys, warnings
-import torch.distributed as dist
 from pathlib import Path
 import soundfile as sf
 from fastcore.script import call_parse, Param
@@ -29,7 +28,6 @@ def _run(prog, fn):
     "Run `fn`; turn an expected error into one line on stderr and exit status 1."
     try:
         fn()
-        if dist.is_initialized(): dist.destroy_process_group()   # leave torchrun's process group cleanly
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr); sys.exit(130)
     except _EXPECTED as e:

@@ -4,14 +4,15 @@
 
 # %% ../nbs/06_device.ipynb #161076c2
 from __future__ import annotations
-import os, subprocess, sys, tempfile, textwrap
+import atexit, os, subprocess, sys, tempfile, textwrap
 from pathlib import Path
 import torch
 import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['DeviceError', 'available_devices', 'get_device', 'describe_device', 'is_distributed', 'rank', 'world_size',
-           'is_main_process', 'init_distributed', 'all_reduce_sum_', 'broadcast_', 'gather_rows', 'barrier', 'torchrun']
+           'is_main_process', 'init_distributed', 'leave_distributed', 'all_reduce_sum_', 'broadcast_', 'gather_rows',
+           'barrier', 'torchrun']
 
 # %% ../nbs/06_device.ipynb #f8fcc4cc
 class DeviceError(ValueError):
@@ -80,7 +81,12 @@ def init_distributed(device:torch.device, # the device asked for (`get_device`)
         torch.cuda.set_device(device)
     if not dist.is_initialized():
         dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', device_id=device if device.type == 'cuda' else None)
+        atexit.register(leave_distributed)   # however the program ends: returning, an exception, sys.exit
     return device
+
+def leave_distributed():
+    "Leave the process group, if this process is in one (`init_distributed` has this run at exit)."
+    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/06_device.ipynb #df390aec
 def all_reduce_sum_(t:torch.Tensor, # a tensor with the same shape in every process
