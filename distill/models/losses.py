@@ -19,6 +19,14 @@ __all__ = ['NonFiniteError', 'compute_kl_divergence', 'get_kl_weight', 'vae_loss
 class NonFiniteError(ValueError):
     "A loss input or result holds NaN or Inf; the message names which."
 
+def _check_finite(x:torch.Tensor, # a loss input or result
+                 name:str, # its name, for the message
+                ):
+    "Raise `NonFiniteError` naming `name` if `x` (on the CPU) holds NaN or Inf; on an accelerator: nothing (no sync)."
+    if x.device.type == 'cpu' and not torch.isfinite(x).all():
+        n = (~torch.isfinite(x)).sum().item()
+        raise NonFiniteError(f"{name}: contains non-finite values (NaN or Inf) in {n} of {x.numel()} elements")
+
 # %% ../../nbs/30_losses.ipynb #560fe4b3
 def _check_tensor(x, # the value to check
                   name:str, # argument name, used in the message
@@ -33,9 +41,7 @@ def _check_tensor(x, # the value to check
         raise ValueError(f"{name}: expected at least 2 dimensions {layout}, got shape {tuple(x.shape)}")
     if x.shape[0] == 0: raise ValueError(f"{name}: empty batch (shape {tuple(x.shape)}); a loss needs at least one example")
     if x.numel() == 0: raise ValueError(f"{name}: tensor has no elements (shape {tuple(x.shape)})")
-    if x.device.type == 'cpu' and not torch.isfinite(x).all():   # on an accelerator: no sync (see above)
-        n = (~torch.isfinite(x)).sum().item()
-        raise NonFiniteError(f"{name}: contains non-finite values (NaN or Inf) in {n} of {x.numel()} elements")
+    _check_finite(x, name)
 
 # %% ../../nbs/30_losses.ipynb #7175a4ac
 def _check_pair(recon, # the reconstruction
@@ -142,7 +148,7 @@ def vqvae_loss(recon:torch.Tensor, # reconstructed mel spectrogram [B, 1, n_mels
     recon_loss = multi_scale_mel_loss(recon, target)
     commit = torch.as_tensor(commit_loss, dtype=recon_loss.dtype, device=recon_loss.device)
     if commit.numel() == 0: raise ValueError("commit_loss: empty tensor; expected a scalar or one value per quantizer level")
-    if commit.device.type == 'cpu' and not torch.isfinite(commit).all(): raise ValueError(f"commit_loss: contains non-finite values (NaN or Inf): {commit.detach().cpu().tolist()}")
+    _check_finite(commit, 'commit_loss')
     weighted_commit = commitment_weight * commit.sum()
     return recon_loss + weighted_commit, recon_loss, weighted_commit
 
@@ -228,7 +234,7 @@ def compute_combined_loss(recon:torch.Tensor, # reconstructed complex mel [B, 2,
     if not torch.isfinite(total):
         bad = [n for n, v in (('stft_loss', stft_loss), ('kl_loss', kl_loss), ('recon_loss', recon_term)) if not torch.isfinite(v)]
         if not torch.isfinite(recon_term):
-            raise FloatingPointError(f"compute_combined_loss: the reconstruction term is non-finite ({recon_term.item()}); no safe fallback")
+            raise NonFiniteError(f"compute_combined_loss: the reconstruction term is non-finite ({recon_term.item()}); no safe fallback")
         warnings.warn(f"compute_combined_loss: non-finite {', '.join(bad)}; this step uses the reconstruction term alone", RuntimeWarning)
         total = recon_term
     return {"total_loss": total, "stft_loss": stft_loss, "mag_recon_loss": mag_loss,

@@ -27,8 +27,8 @@ from ..device import (get_device, describe_device, init_distributed, world_size,
                             all_reduce_sum_, broadcast_, barrier)
 
 # %% auto #0
-__all__ = ['split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae', 'reconstruct', 'plot_losses',
-           'plot_codebooks', 'write_report']
+__all__ = ['MAX_NONFINITE_IN_ROW', 'split_files', 'augment', 'codebook_health', 'TrainResult', 'train_vqvae', 'train_vae',
+           'reconstruct', 'plot_losses', 'plot_codebooks', 'write_report']
 
 # %% ../../nbs/50_training.ipynb #64ba0069
 def split_files(n_files:int, # files in the corpus
@@ -109,6 +109,15 @@ def _validate(task, val_x, batch_size, epoch, n_epochs):
     return total / n if n else None
 
 # %% ../../nbs/50_training.ipynb #e8882b73
+MAX_NONFINITE_IN_ROW = 20   # steps in a row with a non-finite loss after which training stops: nothing is being learned
+
+def _nonfinite_stop(n, why, learning_rate, ckpt):
+    "The error that stops a run whose last `n` steps were all non-finite (`why`: the last one's message)."
+    resume = f"; its last checkpoint ({ckpt}) resumes with resume=True (distill_train --resume)" if ckpt.exists() else ''
+    return NonFiniteError(f"training stopped: {n} steps in a row had a non-finite loss (the last: {why}). Try a lower "
+                          f"learning_rate in the config (now {learning_rate:g}), and look for sound files that are clipped or "
+                          f"silent throughout{resume}")
+
 def _atomic_torch_save(obj, path):
     tmp = path.with_name(path.name + '.tmp')
     torch.save(obj, tmp); os.replace(tmp, path)
@@ -143,7 +152,7 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda step: 0.5 * (1 + math.cos(math.pi * min(1.0, step / max(1, plan['epochs'] * steps_per_epoch)))))
     history = dict(train=[], val=[], parts=[], health=[], lr=[], epoch_seconds=[])
-    start_epoch, skipped, spent = 0, 0, 0.0
+    start_epoch, skipped, in_row, spent = 0, 0, 0, 0.0
     quantizer = getattr(model, 'quantizer', None)
     ckpt = out / 'checkpoint.pt'
     if resume and ckpt.exists():
@@ -179,15 +188,18 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
             with torch.no_grad():                        # the model sees the noisy chunk; the loss compares with the clean one
                 x = features(wave[:, None])
                 target = features(clean.tensor_split(procs)[me][:, None]) if augment_data else x
-            with mixed:
-                try: total, parts = task.loss(net, x, target, epoch, plan['epochs'])
-                except NonFiniteError: total, parts = torch.full((), float('nan'), device=dev), {}
+            with mixed:                                  # the one place a non-finite loss is caught
+                try: total, parts, why = *task.loss(net, x, target, epoch, plan['epochs']), 'a non-finite loss'
+                except NonFiniteError as e: total, parts, why = torch.full((), float('nan'), device=dev), {}, str(e)
             finite = torch.isfinite(total)
             head = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
             tail = [v.float() * share for v in parts.values()]
             loss, n_finite, *values = torch.cat([head, torch.stack(tail)] if tail else [head]).tolist()   # the step's one sync:
             if n_finite < procs:                         # the logged values. A step skipped is skipped by every process
-                skipped += 1; opt.zero_grad(set_to_none=True); sched.step(); continue
+                skipped, in_row = skipped + 1, in_row + 1
+                if in_row >= MAX_NONFINITE_IN_ROW: bar.close(); raise _nonfinite_stop(in_row, why, learning_rate, ckpt)
+                opt.zero_grad(set_to_none=True); sched.step(); continue
+            in_row = 0
             if procs > 1 and tail: values = all_reduce_sum_(torch.stack(tail)).tolist()
             parts = dict(zip(parts, values))
             opt.zero_grad(set_to_none=True)
