@@ -151,7 +151,7 @@ def bench_kinds(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
+    ap.add_argument('--kits', nargs='+', default=['gmrock', 'tr808'], choices=list(HELD_OUT))
     ap.add_argument('--models', default='/tmp/runs/p_final', help="bench_realism --out folder whose models are varied")
     ap.add_argument('--codec-from', default='/tmp/runs/m10_adv', help="bench_realism --out folder whose GMRockKit codec gets a prior with kinds")
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget the prior's share is taken from")

@@ -1,16 +1,23 @@
-"""Realism of the codec's reconstructions and of generated sounds, on held-out files of two real drum kits.
+"""Realism of the codec's reconstructions and of generated sounds, on held-out files of four real corpora.
 
-Usage: python bench/bench_realism.py [--kits gmrock tr808] [--minutes 10] [--model vqvae|vae]
+Usage: python bench/bench_realism.py [--kits gmrock tr808 lmms_drums lmms_textures] [--minutes 10] [--model vqvae|vae]
                                      [--set FIELD=VALUE ...] [--calibrate] [--evaluate] [--out DIR]
                                      [--codec-from DIR] [--prior-set FIELD=VALUE ...] [--one-shot auto|yes|no]
                                      [--sample KEY=VALUE ...]
 
-For each kit (Hydrogen's GMRockKit and TR808EmulationKit, Debian package hydrogen-data, see CONTRIBUTING.md):
+For each of four corpora (see CONTRIBUTING.md for the two Debian packages they come from):
+- gmrock, tr808: Hydrogen's GMRockKit and TR808EmulationKit (hydrogen-data), clean studio one-shot kits;
+- lmms_drums: the 72 drum samples of LMMS (lmms-common, samples/drums/): acoustic and electronic hits of
+  every length, 0.03 to 3 s, many cut short, some with a late peak;
+- lmms_textures: LMMS's loops and pads (samples/beats/, bassloops/, stringsnpads/), 0.4 to 10 s, whose
+  generated sounds must run as long as asked;
 
-1. Split the kit by instrument, not by file. GMRockKit holds five velocity layers of each instrument
-   (Kick-Soft ... Kick-Hardest): near-copies of one another. Held out are whole instruments, each with a
-   sibling left in training (HELD_OUT below), so a held-out file is a different instrument of a family
-   the model has heard, never another velocity of a training instrument.
+1. Split so that no held-out file is a near-copy of a training file. GMRockKit holds five velocity layers
+   of each instrument (Kick-Soft ... Kick-Hardest): near-copies of one another. Held out are whole
+   instruments, each with a sibling left in training (HELD_OUT below), so a held-out file is a different
+   instrument of a family the model has heard, never another velocity of a training instrument. The LMMS
+   corpora hold one file per sound: every third file in name order is held out, which spreads the
+   held-out files over the families (names sort by family: clap01, clap02, ..., kick01, ...).
 2. Train on the training files as `distill_train FOLDER --minutes M` does (same defaults and budget
    split; `--set` changes `VQVAEConfig` fields, for ablations), then fit the generator.
 3. Print, on the first second of every file:
@@ -52,9 +59,12 @@ from distill.generation import fit_generator, generate
 from distill.cli import PRIOR_SHARE
 
 KITS = Path('/tmp/h/usr/share/hydrogen/data/drumkits')
-HELD_OUT = {   # whole instruments held out, each with a sibling in training
-    'gmrock': ('GMRockKit', ('Tom2-', 'HatSemiOpen-', 'SnareRimshot-', '24Ride-', 'Splash-')),
-    'tr808': ('TR808EmulationKit', ('808_Tom_Mid', '808_Snare_2', '808_Hat_Pedal', '808_Kick_Short')),
+LMMS = Path('/tmp/h/usr/share/lmms/samples')
+HELD_OUT = {   # the folders of each corpus, and its held-out files: name prefixes (whole instruments), or every third file
+    'gmrock': ((KITS / 'GMRockKit',), ('Tom2-', 'HatSemiOpen-', 'SnareRimshot-', '24Ride-', 'Splash-')),
+    'tr808': ((KITS / 'TR808EmulationKit',), ('808_Tom_Mid', '808_Snare_2', '808_Hat_Pedal', '808_Kick_Short')),
+    'lmms_drums': ((LMMS / 'drums',), 3),
+    'lmms_textures': ((LMMS / 'beats', LMMS / 'bassloops', LMMS / 'stringsnpads'), 3),
 }
 SR = 48000
 
@@ -66,11 +76,17 @@ def parse_value(v):
 
 
 def split_kit(kit):
-    "(training files, held-out files) of a kit, by instrument."
-    folder, held = HELD_OUT[kit]
-    files = sorted(p for p in (KITS / folder).iterdir() if p.suffix.lower() in ('.wav', '.flac'))
-    out = [p for p in files if p.name.startswith(held)]
+    "(training files, held-out files) of a corpus: by instrument (name prefixes), or every third file in name order."
+    folders, held = HELD_OUT[kit]
+    files = sorted((p for d in folders for p in d.iterdir() if p.suffix.lower() in ('.wav', '.flac', '.ogg')), key=lambda p: p.name)
+    out = files[1::held] if isinstance(held, int) else [p for p in files if p.name.startswith(held)]
     return [p for p in files if p not in out], out
+
+
+def held_out_rule(kit):
+    "How a corpus's held-out files were chosen, for the report."
+    held = HELD_OUT[kit][1]
+    return f"every {held}rd file in name order" if isinstance(held, int) else ', '.join(held)
 
 
 def first_seconds(clips):
@@ -146,7 +162,7 @@ def run_kit(kit, a, changes):
         held = first_seconds(load_corpus(tmp / 'held').clips)
     train = first_seconds(corpus.clips)
     print(f"\n== {kit}: {len(train_files)} training files, {len(held_files)} held out "
-          f"({', '.join(HELD_OUT[kit][1])}); {a.model}, --minutes {a.minutes}, changed {changes or 'nothing'}", flush=True)
+          f"({held_out_rule(kit)}); {a.model}, --minutes {a.minutes}, changed {changes or 'nothing'}", flush=True)
     f_train, f_held = features(train), features(held)
     scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
     figs = lambda f: {fam: scales[fam].figures(f[fam]) for fam in scales}
@@ -188,8 +204,11 @@ def run_kit(kit, a, changes):
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
     info = mf.generator['info']
     lengths = [(int(w.nonzero().max()) + 1) / SR if w.any() else 0.0 for w in waves]
-    print(f"  generator: one-shots {info.get('one_shot')}; sounds {np.median(lengths):.2f} s long (median), "
-          f"{sum(l < waves.shape[1] / SR - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms", flush=True)
+    asked = waves.shape[1] / SR
+    files_median = float(np.median([len(c) / SR for c in corpus.clips]))
+    print(f"  generator: one-shots {info.get('one_shot')} ({info.get('ending_files', '?')} of {len(corpus.files)} training files end); "
+          f"sounds {np.median(lengths):.2f} s long (median; the training files {files_median:.2f} s, {asked:.1f} s asked), "
+          f"{sum(l < asked - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms", flush=True)
     if 'bits_per_code' in info:
         print(f"  prior: {info['epochs']} epochs; held-out bits per code {info['bits_per_code']:.3f}, unigram {info['unigram_bits']:.3f}, "
               f"repeat {info['repeat_bits']:.3f} ({100 * (1 - info['bits_per_code'] / info['repeat_bits']):.0f}% under repeat)", flush=True)
@@ -198,7 +217,7 @@ def run_kit(kit, a, changes):
     phase = f"; adversarial phase from epoch {adv[0] + 1}, {np.median([h['epoch_seconds'][i] for i in adv]):.2f} s per epoch in it" if adv else ''
     print(f"  ceiling ratio: {r_held:.3f} on held-out files, {r_val:.3f} on the run's validation files; "
           f"{epochs} epochs, {seconds / epochs:.2f} s per epoch, {speed:.1f} audio-s/s{phase}", flush=True)
-    return dict(kit=kit, ratio=r_held, under_repeat=1 - info['bits_per_code'] / info['repeat_bits'] if 'bits_per_code' in info else float('nan'),
+    return dict(kit=kit, ratio=r_held, length=float(np.median(lengths)), files_length=files_median, asked=asked, under_repeat=1 - info['bits_per_code'] / info['repeat_bits'] if 'bits_per_code' in info else float('nan'),
                 ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
@@ -233,11 +252,11 @@ def main():
     print(f"\nRESULT {a.model} --minutes {a.minutes} changed {changes or 'nothing'}; prior {a.prior_changes or 'defaults'}, "
           f"one-shot {a.one_shot}, sampling {a.sampling or 'defaults'}{'; codecs from ' + a.codec_from if a.codec_from else ''}")
     print(f"  {'kit':<8}{'ratio':>7}{'(val)':>7}{'codec mfcc':>11}{'codec env':>10}{'gen mfcc':>9}{'gen env':>8}"
-          f"{'novelty':>8}{'divers.':>8}{'s/epoch':>8}{'audio-s/s':>10}{'under repeat':>13}")
+          f"{'novelty':>8}{'divers.':>8}{'s/epoch':>8}{'audio-s/s':>10}{'under repeat':>13}{'length':>8}{'files':>8}{'asked':>6}")
     for r in rows:
         print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
               f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}"
-              f"{100 * r['under_repeat']:12.0f}%")
+              f"{100 * r['under_repeat']:12.0f}%{r['length']:8.2f}{r['files_length']:8.2f}{r['asked']:6.1f}")
 
 
 if __name__ == '__main__':
