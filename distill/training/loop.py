@@ -188,8 +188,9 @@ def _fit(task:_Task, corpus:Corpus, train_idx, val_idx, out:Path, *, batch_size,
             with torch.no_grad():                        # the model sees the noisy chunk; the loss compares with the clean one
                 x = features(wave[:, None])
                 target = features(clean.tensor_split(procs)[me][:, None]) if augment_data else x
+            why = 'a non-finite loss'                    # what the message says if this step is the last straw
             with mixed:                                  # the one place a non-finite loss is caught
-                try: total, parts, why = *task.loss(net, x, target, epoch, plan['epochs']), 'a non-finite loss'
+                try: total, parts = task.loss(net, x, target, epoch, plan['epochs'])
                 except NonFiniteError as e: total, parts, why = torch.full((), float('nan'), device=dev), {}, str(e)
             finite = torch.isfinite(total)
             head = all_reduce_sum_(torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()]))
