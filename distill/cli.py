@@ -36,12 +36,12 @@ def _run(prog, fn):
 # %% ../nbs/60_cli.ipynb #9e078a4c
 PRIOR_SHARE = 0.2      # share of a --minutes budget that goes to the RVQ-VAE's prior
 
-def _train_generator(res, minutes, prior_epochs, seed, quiet):
+def _train_generator(res, minutes, prior_epochs, seed, quiet, one_shot=None):
     "Fit the run's generator into its model file and write four generated sounds beside it; the figures."
     config = get_adaptive_prior_config(len(res.corpus.files))
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
-    info = fit_generator(res, config, minutes, seed, progress=not quiet)
+    info = fit_generator(res, config, minutes, seed, progress=not quiet, one_shot=one_shot)
     mf = load_model(res.model_path, device=next(res.model.parameters()).device)
     kinds = pick_kinds(mf, 4, seed=seed)
     waves, mels = generate(mf, n=4, seconds=2.0, seed=seed, kind=kinds)
@@ -67,6 +67,8 @@ def distill_train(
     no_augment:Param("switch off gain/shift/noise augmentation", action='store_true')=False,
     prior_epochs:Param("epochs of the RVQ-VAE's prior over codes (default: sized to the corpus)", int)=None,
     no_generator:Param("train the codec only: no prior, no generated sounds", action='store_true')=False,
+    one_shot:Param("which training files end in silence: each one-shot or file under a second (auto), all (yes) or none (no)", str,
+                   choices=['auto', 'yes', 'no'])='auto',
     quiet:Param("no progress bars", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
     bf16:Param("bf16 mixed precision (CUDA only; off by default, see the training notebook)", action='store_true')=False,
@@ -92,7 +94,8 @@ def distill_train(
             res = train(src, out, epochs=epochs, minutes=None if minutes is None else minutes * (1 - share), seed=seed,
                         resume=resume, augment_data=not no_augment, progress=not quiet, device=device, bf16=bf16)
             if not is_main_process(): return   # one process of several (torchrun): process 0 writes the rest
-            gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet)
+            gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet,
+                                                             dict(auto=None, yes=True, no=False)[one_shot])
         summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'], generated_figures=gen and gen['figures'])
         val = summary['final']['val_loss']
         print(f"wrote {res.model_path} and its report to {res.model_path.parent}/report.html ({summary['epochs']} epochs, "
@@ -217,7 +220,12 @@ def describe_model(path:str|Path, # a model file
     if g is not None and g['info'].get('kinds'):
         lines.append("  kinds           " + ', '.join(f"{k} ({c} file{'s' * (c != 1)})" for k, c in g['info']['kinds'].items())
                      + "; distill_generate --kind KIND makes one")
-    if g is not None and 'one_shot' in g['info']:
+    if g is not None and 'ending_files' in g['info']:
+        e, n = g['info']['ending_files'], g['info']['files']
+        lines.append("  sounds          " + (f"{e} of {n} training files end in silence (taught so); generated sounds end where they "
+                                             f"fall silent, trimmed there (--seconds is the longest)" if e else
+                                             f"none of the {n} training files ends: textures or loops, as long as --seconds asks"))
+    elif g is not None and 'one_shot' in g['info']:                        # a model file from before files were judged one by one
         lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
                                             else "textures or loops: as long as --seconds asks"))
     return '\n'.join(lines)

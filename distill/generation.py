@@ -7,13 +7,14 @@ from __future__ import annotations
 import math, os, re
 from pathlib import Path
 import torch
+import torch.nn.functional as F
 import soundfile as sf
 import soxr
 import matplotlib.pyplot as plt
 from .training.config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config
 from .models.vae import AggregatePosterior, slerp
 from .models.prior import (CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling,
-                                  corpus_is_one_shot, frame_rms, prior_bits)
+                                  ends_in_silence, frame_rms, prior_bits)
 from .audio.io import chunk_audio, load_audio
 from .audio.realism import RealismScale, sound_features
 from .audio.spectrogram import AudioSpectrogram
@@ -22,9 +23,9 @@ from .training.report import save_mel_png
 from .audio.spectrogram import front_end, features_to_waveform
 
 # %% auto #0
-__all__ = ['GM_DRUMS', 'load_generator', 'fit_generator', 'generate', 'model_kinds', 'pick_kinds', 'trim_one_shot',
-           'variation_mask', 'variations', 'interpolate', 'training_reference', 'nearest_training', 'set_figures',
-           'write_wav', 'write_sounds', 'gm_key', 'write_kit']
+__all__ = ['GM_DRUMS', 'load_generator', 'fit_generator', 'generate', 'silence_stop', 'sounds_end', 'model_kinds', 'pick_kinds',
+           'trim_one_shot', 'variation_mask', 'variations', 'interpolate', 'training_reference', 'nearest_training',
+           'set_figures', 'write_wav', 'write_sounds', 'gm_key', 'write_kit']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, AggregatePosterior)}
@@ -48,7 +49,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                   minutes:float|None=None, # a time budget for the prior's training
                   seed:int=0, # seeds the prior
                   progress:bool=True, # show a progress bar
-                  one_shot:bool|None=None, # a corpus of one-shots (None: decided from the training files, `corpus_is_one_shot`)
+                  one_shot:bool|None=None, # every training file ends in silence (True), none does (False), or each as `ends_in_silence` finds (None)
                  ) -> dict:
     "Fit the run's generator (on the device the run trained on), store it in the run's model file beside the codec; its figures."
     dev = next(result.model.parameters()).device
@@ -67,8 +68,9 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
         front = front_end(mf.spectrogram).to(dev)
         with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels, kinds(result.train_files))
-        info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'],
-                    one_shot=corpus_is_one_shot(clips(result.train_files), mf.spectrogram.sample_rate) if one_shot is None else one_shot)
+        ends = [ends_in_silence(c, mf.spectrogram.sample_rate) if one_shot is None else one_shot for c in clips(result.train_files)]
+        info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
+                    one_shot=sum(ends) >= len(ends) / 2)
     if names: info['kinds'] = {k: kinds(result.train_files).count(i) for i, k in enumerate(names)}   # training files per kind
     info['reference'] = training_reference(corpus, result.train_files, result.val_files)
     save_model(mf.model, result.model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
@@ -117,8 +119,15 @@ def generate(mf:ModelFile, # a model file with a generator
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
             td = mf.model.time_downsample   # log-mel frames per code column
             cols = math.ceil(frames / td)
-            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds)
-            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * cols))[..., :frames]
+            stop = silence_stop(mf) if prompt is None and sounds_end(mf) else None   # one-shots: not sampled past their end
+            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
+            made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
+            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * made))[..., :frames]
+            if made < cols:                                                # nor inverted past it: Griffin-Lim on what was made
+                kept = made * td * spec.hop_length
+                waves, _ = _finish(mf, mels, kept, n_iter, seed, lead)
+                waves = F.pad(waves, (0, samples - kept))
+                return waves, front(waves[:, None])
         else:
             N = mf.model.hparams['n_frames']
             z = gen.sample(n, math.ceil(frames / N), temperature, seed, kind=kinds)
@@ -129,10 +138,28 @@ def generate(mf:ModelFile, # a model file with a generator
             mels = mf.model.decode_chunks(z, frames)
         return _finish(mf, mels, samples, n_iter, seed, lead)
 
+def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
+                 columns:int=3, # code columns of silence that end a sound
+                ):
+    "A `sample_codes` stop: True once every sound's last `columns` code columns hold the codec's coarse codes of silence."
+    spec, codec, gen = mf.spectrogram, mf.model, load_generator(mf)
+    column = codec.time_downsample * spec.hop_length
+    quiet = encode_codes(codec, [torch.zeros(16 * column)], spec)[0][0].view(-1, gen.rows, gen.Q)[8, :, 0]   # a column amid silence
+    def stop(codes):
+        c = codes.view(len(codes), -1, gen.rows, gen.Q)
+        return c.shape[1] > columns and bool((c[:, -columns:, :, 0] == quiet.to(c.device)).all())
+    return stop
+
+def sounds_end(mf:ModelFile, # a model file with a generator
+              ) -> bool:
+    "Whether the model's sounds end (and are trimmed where they fall silent): some of its training files ended in silence."
+    info = mf.generator.get('info') or {}
+    return info['ending_files'] > 0 if 'ending_files' in info else bool(info.get('one_shot'))   # older files: the corpus's kind
+
 def _finish(mf, mels, samples, n_iter, seed, lead=0):
-    "(waveforms, mels) of generated mels: Griffin-Lim, peak-normalised, one-shots trimmed after `lead` samples and re-analysed."
+    "(waveforms, mels) of generated mels: Griffin-Lim, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
     waves = _to_sound(mf, mels, samples, n_iter, seed)
-    if (mf.generator.get('info') or {}).get('one_shot'):                  # trimmed, and drawn as they will sound
+    if sounds_end(mf):                                                    # trimmed, and drawn as they will sound
         waves = trim_one_shot(waves, mf.spectrogram.sample_rate, start=lead)
         mels = front_end(mf.spectrogram).to(waves.device)(waves[:, None])
     return waves, mels

@@ -17,7 +17,7 @@ from ..progress import Progress
 
 # %% auto #0
 __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
-           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'corpus_is_one_shot',
+           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'ends_in_silence',
            'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
@@ -172,6 +172,7 @@ def sample_codes(prior:CodePrior, # a trained prior
                  progress:bool=False, # show a progress bar (a step per time column)
                  kind:torch.Tensor|None=None, # each sequence's kind [n] (a prior with kinds needs it)
                  given:torch.Tensor|None=None, # codes `[columns*rows*Q]` kept as they are, -1 where sampled (a variation)
+                 stop=None, # called with the codes so far (whole columns, this layout) after each column: True ends there
                 ) -> torch.Tensor:
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` or filling in `given` if one is given."
     check_sampling(temperature, top_k, top_p)
@@ -202,7 +203,9 @@ def sample_codes(prior:CodePrior, # a trained prior
         tok = torch.multinomial(probs, 1, generator=g)
         if given is not None and given[out.shape[1]] >= 0: tok = given[out.shape[1]].expand(n, 1)
         out = torch.cat([out, tok], 1)
-        if out.shape[1] % tpc == 0: bar.update(1)
+        if out.shape[1] % tpc == 0:
+            bar.update(1)
+            if stop is not None and out.shape[1] < total and stop(prior.from_order(out)): break
         if out.shape[1] - base >= prior.context: caches = None
         elif out.shape[1] < total:
             pos = out.shape[1] - base
@@ -282,7 +285,7 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
               train:list[torch.Tensor], # training code sequences (one per file)
               held_out:list[torch.Tensor], # held-out code sequences (may be empty)
               config:PriorConfig|None=None, # training settings (default `PriorConfig()`)
-              minutes:float|None=None, # a time budget: epochs are re-planned to fit it
+              minutes:float|None=None, # a time budget: epochs are re-planned to fill it (instead of `config.max_epochs`)
               seed:int=0, # seeds the windows, the corruption and dropout
               progress:bool=True, # show a progress bar
               train_kinds:list[int]|None=None, # each training sequence's kind (a prior with kinds needs them)
@@ -320,9 +323,9 @@ def fit_prior(prior:CodePrior, # the prior to train (in place)
             history['val'].append(val)
             if val is not None and val < best: best, best_state = val, {k: v.clone() for k, v in prior.state_dict().items()}
             epoch += 1
-            if minutes is not None:                                  # re-plan from the mean epoch so far
-                per_epoch = (time.perf_counter() - t0) / epoch
-                plan['epochs'] = max(epoch, min(c.max_epochs, int(minutes * 60 / per_epoch)))
+            if minutes is not None:                                  # re-plan from the mean epoch so far: the budget, not
+                per_epoch = (time.perf_counter() - t0) / epoch        # max_epochs, says when to stop (the best epoch is kept)
+                plan['epochs'] = max(epoch, int(minutes * 60 / per_epoch))
                 bar.set_total(plan['epochs'])
             bar.update(1, train=round(history['train'][-1], 3), **({} if val is None else dict(val=round(val, 3))))
     if best_state is not None: prior.load_state_dict(best_state)
@@ -353,12 +356,12 @@ def is_one_shot(clip:torch.Tensor, # a 1-D clip
     tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
     return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
 
-def corpus_is_one_shot(clips:list[torch.Tensor], # 1-D clips of the corpus
-                       sample_rate:int=48000, # their rate
-                       share:float=0.8, # the share of one-shots that makes the corpus one
-                      ) -> bool:
-    "Whether a corpus is of one-shots (at least `share` of its clips are)."
-    return sum(is_one_shot(c, sample_rate) for c in clips) >= share * len(clips)
+def ends_in_silence(clip:torch.Tensor, # a 1-D clip
+                    sample_rate:int=48000, # its rate
+                    chunk_s:float=1.0, # a training chunk: a shorter file ends, whatever its last moments hold
+                   ) -> bool:
+    "Whether a training file is a sound that ends, to be followed by silence: a one-shot, or shorter than a chunk."
+    return len(clip) < chunk_s * sample_rate or is_one_shot(clip, sample_rate)
 
 # %% ../../nbs/52_prior.ipynb #49361630
 def shifted_copy(clip:torch.Tensor, # a 1-D clip
@@ -416,19 +419,20 @@ def train_prior(codec:ConvVQVAE, # a trained codec
                 minutes:float|None=None, # a time budget for the prior's training
                 seed:int=0, # seeds the initialisation and every draw
                 progress:bool=True, # show a progress bar
-                one_shot:bool|None=None, # a corpus of one-shots: each file followed by silence (None: `corpus_is_one_shot`)
+                one_shot:bool|None=None, # follow every file (True), none (False) or each that ends (None: `ends_in_silence`) by silence
                 train_kinds:list[int]|None=None, # each training file's kind, 0..kinds-1 (None: a corpus without kinds)
                 held_kinds:list[int]|None=None, # each held-out file's kind
                ) -> PriorResult:
     "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
     c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
-    if one_shot is None: one_shot = corpus_is_one_shot(train_clips, spec.sample_rate)
+    ends = lambda clips: [ends_in_silence(x, spec.sample_rate) if one_shot is None else one_shot for x in clips]
     column = codec.time_downsample * spec.hop_length                         # samples of a code column
     window = c.context_columns * column                                      # samples of a whole context window
-    pad = (lambda clips: [F.pad(x, (0, max(0, window - len(x)))) for x in clips]) if one_shot else (lambda clips: clips)
+    pad = lambda clips, ends: [F.pad(x, (0, max(0, window - len(x)))) if e else x for x, e in zip(clips, ends)]
     extra = augment_clips(train_clips, c.augment_copies, spec.sample_rate, column // 2, seed) if c.augment_copies else []
-    train, rows = encode_codes(codec, pad(train_clips + extra), spectrogram)
-    held_out = encode_codes(codec, pad(held_out_clips), spectrogram)[0] if held_out_clips else []
+    train_ends = ends(train_clips)
+    train, rows = encode_codes(codec, pad(train_clips + extra, train_ends + [e for e in train_ends for _ in range(c.augment_copies)]), spectrogram)
+    held_out = encode_codes(codec, pad(held_out_clips, ends(held_out_clips)), spectrogram)[0] if held_out_clips else []
     q = codec.quantizer
     torch.manual_seed(seed)
     kinds = max(train_kinds + (held_kinds or [])) + 1 if train_kinds else 0
@@ -437,7 +441,7 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     prior.to(codec.decoder.net[0].weight.device)
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
-                   held_out_codes=sum(map(len, held_out)), one_shot=one_shot)
+                   held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), one_shot=sum(train_ends) >= len(train_ends) / 2)
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
