@@ -67,7 +67,8 @@ def distill_train(
     no_augment:Param("switch off gain/shift/noise augmentation", action='store_true')=False,
     prior_epochs:Param("epochs of the RVQ-VAE's prior over codes (default: sized to the corpus)", int)=None,
     no_generator:Param("train the codec only: no prior, no generated sounds", action='store_true')=False,
-    one_shot:Param("which training files end in silence: each one-shot or file under a second (auto), all (yes) or none (no)", str,
+    one_shot:Param("which training files end in silence: each one-shot or file under a second (auto), all (yes) or none (no); "
+                   "with at least half, generated sounds are one-shots that end", str,
                    choices=['auto', 'yes', 'no'])='auto',
     quiet:Param("no progress bars", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
@@ -222,9 +223,9 @@ def describe_model(path:str|Path, # a model file
                      + "; distill_generate --kind KIND makes one")
     if g is not None and 'ending_files' in g['info']:
         e, n = g['info']['ending_files'], g['info']['files']
-        lines.append("  sounds          " + (f"{e} of {n} training files end in silence (taught so); generated sounds end where they "
-                                             f"fall silent, trimmed there (--seconds is the longest)" if e else
-                                             f"none of the {n} training files ends: textures or loops, as long as --seconds asks"))
+        lines.append(f"  sounds          {e} of {n} training files end in silence (each was taught so); " +
+                     ("one-shots: generated sounds end where they fall silent, trimmed there (--seconds is the longest)"
+                      if g['info']['one_shot'] else "textures or loops: as long as --seconds asks"))
     elif g is not None and 'one_shot' in g['info']:                        # a model file from before files were judged one by one
         lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
                                             else "textures or loops: as long as --seconds asks"))

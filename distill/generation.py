@@ -123,11 +123,7 @@ def generate(mf:ModelFile, # a model file with a generator
             seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
             made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
             mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * made))[..., :frames]
-            if made < cols:                                                # nor inverted past it: Griffin-Lim on what was made
-                kept = made * td * spec.hop_length
-                waves, _ = _finish(mf, mels, kept, n_iter, seed, lead)
-                waves = F.pad(waves, (0, samples - kept))
-                return waves, front(waves[:, None])
+            made = min(samples, made * td * spec.hop_length)               # samples made: nor inverted past the end
         else:
             N = mf.model.hparams['n_frames']
             z = gen.sample(n, math.ceil(frames / N), temperature, seed, kind=kinds)
@@ -135,8 +131,10 @@ def generate(mf:ModelFile, # a model file with a generator
                 mu = mf.model.encode_chunks(front(prompt.to(dev)[None, None]))[0][0]          # [chunks, latent]
                 k = len(mu)
                 z = torch.cat([mu.expand(n, -1, -1), gen.sample(n, z.shape[1] - k, temperature, seed, after=mu[-1])], 1) if z.shape[1] > k else mu.expand(n, -1, -1)
-            mels = mf.model.decode_chunks(z, frames)
-        return _finish(mf, mels, samples, n_iter, seed, lead)
+            mels, made = mf.model.decode_chunks(z, frames), samples
+        waves, mels = _finish(mf, mels, made, n_iter, seed, lead)
+        if made < samples: waves = F.pad(waves, (0, samples - made)); mels = front(waves[:, None])   # silence after the end
+        return waves, mels
 
 def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
                  columns:int=3, # code columns of silence that end a sound
@@ -152,9 +150,8 @@ def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
 
 def sounds_end(mf:ModelFile, # a model file with a generator
               ) -> bool:
-    "Whether the model's sounds end (and are trimmed where they fall silent): some of its training files ended in silence."
-    info = mf.generator.get('info') or {}
-    return info['ending_files'] > 0 if 'ending_files' in info else bool(info.get('one_shot'))   # older files: the corpus's kind
+    "Whether the model makes one-shots, sampled and trimmed only to where they fall silent: at least half its training files end."
+    return bool((mf.generator.get('info') or {}).get('one_shot'))
 
 def _finish(mf, mels, samples, n_iter, seed, lead=0):
     "(waveforms, mels) of generated mels: Griffin-Lim, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."

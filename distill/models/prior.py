@@ -441,7 +441,8 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     prior.to(codec.decoder.net[0].weight.device)
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
-                   held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), one_shot=sum(train_ends) >= len(train_ends) / 2)
+                   held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), files=len(train_ends),
+                   one_shot=sum(train_ends) >= len(train_ends) / 2)     # the corpus-level judgement that remains (generation's)
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),

@@ -119,9 +119,11 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
                           ('repeat the previous column', f"{p['repeat_bits']:.3f}")], ('model', 'bits per code (lower is better)')),
                   f'<p class="sub">{p["epochs"]} epochs in {p["seconds"]:.0f} s.</p>']
     if 'ending_files' in p:
-        parts += [f'<p class="sub">{p["ending_files"]} of {p["files"]} training files end in silence (one-shots, or shorter than a '
-                  'second) and were followed by silence in training, so generated sounds end where they fall silent; the others '
-                  'were learned as sounds that go on (<code>distill_train --one_shot yes|no</code> makes all files one or the other).</p>']
+        kind = ('at least half, so the model makes one-shots: generated sounds end where they fall silent' if p['one_shot'] else
+                'under half, so the model makes textures or loops: generated sounds run as long as asked')
+        parts += [f'<p class="sub" id="sounds">{p["ending_files"]} of {p["files"]} training files end in silence (one-shots, or shorter '
+                  f'than a second) and were followed by silence in training; the others were learned as sounds that go on. That is {kind} '
+                  '(<code>distill_train --one_shot yes|no</code> makes every file one or the other).</p>']
     return _page(f'distill report: {name}', '\n'.join(parts))
 
 # %% ../../nbs/48_report.ipynb #48d3e80a
