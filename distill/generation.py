@@ -139,13 +139,15 @@ def generate(mf:ModelFile, # a model file with a generator
 def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
                  columns:int=3, # code columns of silence that end a sound
                 ):
-    "A `sample_codes` stop: True once every sound's last `columns` code columns hold the codec's coarse codes of silence."
-    spec, codec, gen = mf.spectrogram, mf.model, load_generator(mf)
-    column = codec.time_downsample * spec.hop_length
-    quiet = encode_codes(codec, [torch.zeros(16 * column)], spec)[0][0].view(-1, gen.rows, gen.Q)[8, :, 0]   # a column amid silence
+    "A `sample_codes` stop: True once every sound's last `columns` columns hold the codec's level-0 codes of silence; None without them."
+    silence = (mf.generator.get('info') or {}).get('silence')             # `silence_codes`, kept when the prior was trained
+    if silence is None: return None                                       # an older model file: sampled to the end, then trimmed
+    q = mf.model.quantizer
+    quiet = torch.zeros(len(silence), q.codebook_size, dtype=torch.bool)   # [rows, codes]: True for a row's codes of silence
+    for r, codes in enumerate(silence): quiet[r, codes] = True
     def stop(codes):
-        c = codes.view(len(codes), -1, gen.rows, gen.Q)
-        return c.shape[1] > columns and bool((c[:, -columns:, :, 0] == quiet.to(c.device)).all())
+        c = codes.view(len(codes), -1, len(silence), q.num_quantizers)[:, -columns:, :, 0]   # level 0 of the last columns
+        return codes.shape[1] > columns * c.shape[2] * q.num_quantizers and bool(quiet.to(c.device)[torch.arange(len(silence), device=c.device), c].all())
     return stop
 
 def sounds_end(mf:ModelFile, # a model file with a generator

@@ -18,7 +18,7 @@ from ..progress import Progress
 # %% auto #0
 __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
            'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'ends_in_silence',
-           'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
+           'silence_codes', 'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -363,6 +363,22 @@ def ends_in_silence(clip:torch.Tensor, # a 1-D clip
     "Whether a training file is a sound that ends, to be followed by silence: a one-shot, or shorter than a chunk."
     return len(clip) < chunk_s * sample_rate or is_one_shot(clip, sample_rate)
 
+# %% ../../nbs/52_prior.ipynb #0b259606
+def silence_codes(codes:list[torch.Tensor], # the training files' code sequences [columns*rows*levels]
+                  sound_samples:list[int|None], # each file's length before its silence (None: a file not followed by silence)
+                  rows:int, # the codec's frequency rows
+                  levels:int, # its quantizer levels
+                  column:int, # samples per code column
+                  share:float=0.9, # a code of silence occurs after a sound at least this share of the times it occurs
+                 ) -> list[list[int]]:
+    "The codec's silence: each row's level-0 codes that occur (almost) only after the files' sounds, from one column on."
+    grids = [s.view(-1, rows, levels)[:, :, 0] for s in codes]                    # level 0: [columns, rows] per file
+    after = torch.cat([torch.arange(len(g)) >= (len(g) if n is None else math.ceil(n / column) + 1) for g, n in zip(grids, sound_samples)])
+    g = torch.cat(grids)
+    K = int(g.max()) + 1
+    silent = [(torch.bincount(g[after, r], minlength=K), torch.bincount(g[:, r], minlength=K)) for r in range(rows)]
+    return [[k for k in range(K) if quiet[k] > 0 and quiet[k] >= share * total[k]] for quiet, total in silent]
+
 # %% ../../nbs/52_prior.ipynb #49361630
 def shifted_copy(clip:torch.Tensor, # a 1-D clip
                  sample_rate:int, # its rate
@@ -442,7 +458,9 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
                    held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), files=len(train_ends),
-                   one_shot=sum(train_ends) >= len(train_ends) / 2)     # the corpus-level judgement that remains (generation's)
+                   one_shot=sum(train_ends) >= len(train_ends) / 2,     # the corpus-level judgement that remains (generation's)
+                   silence=silence_codes(train[:len(train_clips)], [len(x) if e else None for x, e in zip(train_clips, train_ends)],
+                                         rows, q.num_quantizers, column))
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
