@@ -31,8 +31,11 @@ For each of four corpora (see CONTRIBUTING.md for the two Debian packages they c
      novelty, diversity;
    each in two feature spaces: MFCC (librosa, 22.05 kHz, 20 coefficients, means and standard deviations;
    outside distill) and envelope (`distill.audio.realism.envelope_features`: attack, decay, flux);
-   - speed: seconds per epoch and audio-seconds of training per second.
-   - the prior's held-out bits per code next to the unigram and repeat-previous-column baselines.
+   - speed: seconds per epoch and audio-seconds of training per second; generation speed of one 3 s sound
+     and of a batch of 8 (`generate` defaults, median of 3);
+   - the prior's held-out bits per code next to the unigram and repeat-previous-column baselines;
+   - the generated sounds' median length against the corpus's median file length;
+4. Check every corpus against the targets of issue 26 (TARGETS, each met or NOT MET, with its figure).
 
 Generator ablations without retraining the codec: `--codec-from DIR` copies each kit's model file from an
 earlier run's --out and fits a new generator on it (the prior gets the same PRIOR_SHARE of --minutes, so a
@@ -40,7 +43,7 @@ codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10
 changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
 sampling arguments (temperature, top_p, top_k, seconds, seed).
 """
-import argparse, dataclasses, json, shutil, tempfile, warnings
+import argparse, dataclasses, json, shutil, statistics, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -205,13 +208,15 @@ def run_kit(kit, a, changes):
     info = mf.generator['info']
     lengths = [(int(w.nonzero().max()) + 1) / SR if w.any() else 0.0 for w in waves]
     asked = waves.shape[1] / SR
-    files_median = float(np.median([len(c) / SR for c in corpus.clips]))
-    print(f"  generator: one-shots {info.get('one_shot')} ({info.get('ending_files', '?')} of {len(corpus.files)} training files end); "
-          f"sounds {np.median(lengths):.2f} s long (median; the training files {files_median:.2f} s, {asked:.1f} s asked), "
+    files_median = float(np.median([min(len(c) / SR, asked) for c in corpus.clips]))   # as long as they could be, asked so
+    print(f"  generator: one-shots {info.get('one_shot')} ({info.get('ending_files', '?')} of the prior's {info.get('files', '?')} training files end); "
+          f"sounds {np.median(lengths):.2f} s long (median; the training files {files_median:.2f} s, each cut at the {asked:.1f} s asked), "
           f"{sum(l < asked - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms", flush=True)
     if 'bits_per_code' in info:
         print(f"  prior: {info['epochs']} epochs; held-out bits per code {info['bits_per_code']:.3f}, unigram {info['unigram_bits']:.3f}, "
               f"repeat {info['repeat_bits']:.3f} ({100 * (1 - info['bits_per_code'] / info['repeat_bits']):.0f}% under repeat)", flush=True)
+    rt = {n: generation_speed(mf, n) for n in (1, 8)}
+    print(f"  generation speed: one 3 s sound {rt[1]:.1f}x real time, a batch of 8 {rt[8]:.1f}x (median of 3, after a warm-up)", flush=True)
     speed = n_chunks * epochs / seconds
     adv = [i for i, p in enumerate(h['parts']) if 'adv_d' in p]
     phase = f"; adversarial phase from epoch {adv[0] + 1}, {np.median([h['epoch_seconds'][i] for i in adv]):.2f} s per epoch in it" if adv else ''
@@ -220,7 +225,29 @@ def run_kit(kit, a, changes):
     return dict(kit=kit, ratio=r_held, length=float(np.median(lengths)), files_length=files_median, asked=asked, under_repeat=1 - info['bits_per_code'] / info['repeat_bits'] if 'bits_per_code' in info else float('nan'),
                 ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
-                diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed)
+                diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed, rt1=rt[1], rt8=rt[8],
+                one_shot=bool(info.get('one_shot')))
+
+
+def generation_speed(mf, n, runs=3):
+    "Seconds of sound asked for per wall-clock second: `n` sounds of 3 s, `generate` defaults, median of `runs` after a warm-up."
+    generate(mf, n=n, seconds=3.0, seed=0)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter(); generate(mf, n=n, seconds=3.0, seed=0); times.append(time.perf_counter() - t)
+    return n * 3.0 / statistics.median(times)
+
+
+def targets(r):
+    "Issue 26's targets for one corpus: (name, figure, met)."
+    length = (f"{r['length']:.2f} s against the files' {r['files_length']:.2f} s", abs(r['length'] / r['files_length'] - 1) <= 0.3) if r['one_shot'] \
+        else (f"{r['length']:.2f} s of {r['asked']:.1f} s asked", r['length'] >= r['asked'] - 0.01)
+    return [('generated MFCC realism <= 1.5x the codec\'s', f"{r['gen_mfcc']:.2f} <= {1.5 * r['codec_mfcc']:.2f}", r['gen_mfcc'] <= 1.5 * r['codec_mfcc']),
+            ('generated envelope realism <= 1.5x the codec\'s', f"{r['gen_env']:.2f} <= {1.5 * r['codec_env']:.2f}", r['gen_env'] <= 1.5 * r['codec_env']),
+            ('novelty >= 0.3, diversity >= 0.5', f"{r['novelty']:.2f}, {r['diversity']:.2f}", r['novelty'] >= 0.3 and r['diversity'] >= 0.5),
+            ('median length (one-shots: within 30% of the files\'; textures: as asked)', *length),
+            ('held-out bits >= 20% under repeat', f"{100 * r['under_repeat']:.0f}%", r['under_repeat'] >= 0.2),
+            ('one 3 s sound >= 20x real time, 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40)]
 
 
 def corpus_names(corpus):
@@ -257,6 +284,10 @@ def main():
         print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
               f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}"
               f"{100 * r['under_repeat']:12.0f}%{r['length']:8.2f}{r['files_length']:8.2f}{r['asked']:6.1f}")
+    print("\nTARGETS (issue 26)")
+    for r in rows:
+        print(f"  {r['kit']} ({'one-shots' if r['one_shot'] else 'textures'}):")
+        for name, figure, met in targets(r): print(f"    {'met    ' if met else 'NOT MET'} {name}: {figure}")
 
 
 if __name__ == '__main__':

@@ -59,7 +59,8 @@ def _train_generator(res, minutes, prior_epochs, seed, quiet, one_shot=None):
 def distill_train(
     folder:Param("folder of sound files (default: a freshly made demo corpus in OUT/demo_corpus)", str, opt=False, nargs='?')=None,
     out:Param("output folder for the model, plots, examples and summary", str, required=True)=None,
-    model:Param("which model to train", str, choices=['vqvae', 'vae'])='vqvae',
+    model:Param("vqvae (the default: generates, varies, makes kits) or vae (for --between, blending two sounds; "
+                "its generated sounds are less like the corpus)", str, choices=['vqvae', 'vae'])='vqvae',
     epochs:Param("number of epochs (default: sized to the corpus)", int)=None,
     minutes:Param("a time budget in minutes instead of --epochs", float)=None,
     seed:Param("random seed of the split, the model and every draw", int)=0,
