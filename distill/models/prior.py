@@ -364,7 +364,7 @@ def ends_in_silence(clip:torch.Tensor, # a 1-D clip
     return len(clip) < chunk_s * sample_rate or is_one_shot(clip, sample_rate)
 
 # %% ../../nbs/52_prior.ipynb #0b259606
-def silence_codes(codes:list[torch.Tensor], # the training files' code sequences [columns*rows*levels]
+def silence_codes(codes:list[torch.Tensor], # the training files' code sequences `[columns*rows*levels]`
                   sound_samples:list[int|None], # each file's length before its silence (None: a file not followed by silence)
                   rows:int, # the codec's frequency rows
                   levels:int, # its quantizer levels
