@@ -5,6 +5,7 @@
 # %% ../../nbs/52_prior.ipynb #3c6af0ce
 from __future__ import annotations
 import math, time, warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 import soxr
 import torch
@@ -160,6 +161,14 @@ def check_sampling(temperature, top_k, top_p):
     if top_k is not None and top_k < 1: raise ValueError(f"top-k must be at least 1, got {top_k!r}")
     if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"top-p must be in (0, 1], got {top_p!r}")
 
+@contextmanager
+def _one_thread(dev):
+    "On the CPU, torch on one thread inside: a sampling step's small products lose more to a second thread's hand-off than they gain."
+    n = torch.get_num_threads()
+    if dev.type == 'cpu': torch.set_num_threads(1)
+    try: yield
+    finally: torch.set_num_threads(n)
+
 @torch.no_grad()
 def sample_codes(prior:CodePrior, # a trained prior
                  n:int, # sequences to sample (one batch)
@@ -193,25 +202,24 @@ def sample_codes(prior:CodePrior, # a trained prior
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
            else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
     base, caches = 0, None                                          # where the window starts, its key/value caches
-    bar = Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress)
-    while out.shape[1] < total:
-        if caches is None:                                          # (re)start the window: one pass over its codes
-            if out.shape[1] - base >= prior.context: base = out.shape[1] - keep
-            caches = [{} for _ in prior.blocks]
-            logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches, kind)[:, -1]
-        probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
-        tok = torch.multinomial(probs, 1, generator=g)
-        if given is not None and given[out.shape[1]] >= 0: tok = given[out.shape[1]].expand(n, 1)
-        out = torch.cat([out, tok], 1)
-        if out.shape[1] % tpc == 0:
-            bar.update(1)
-            if stop is not None and out.shape[1] < total and stop(prior.from_order(out)): break
-        if out.shape[1] - base >= prior.context: caches = None
-        elif out.shape[1] < total:
-            pos = out.shape[1] - base
-            above = out[:, base + pos - tpc:base + pos - tpc + 1] if pos >= tpc else torch.full_like(tok, prior.K)
-            logits = prior.run(tok, above, pos, caches, kind)[:, -1]
-    bar.close()
+    with Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress) as bar, _one_thread(dev):
+        while out.shape[1] < total:
+            if caches is None:                                          # (re)start the window: one pass over its codes
+                if out.shape[1] - base >= prior.context: base = out.shape[1] - keep
+                caches = [{} for _ in prior.blocks]
+                logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches, kind)[:, -1]
+            probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
+            tok = torch.multinomial(probs, 1, generator=g)
+            if given is not None and given[out.shape[1]] >= 0: tok = given[out.shape[1]].expand(n, 1)
+            out = torch.cat([out, tok], 1)
+            if out.shape[1] % tpc == 0:
+                bar.update(1)
+                if stop is not None and out.shape[1] < total and stop(prior.from_order(out)): break
+            if out.shape[1] - base >= prior.context: caches = None
+            elif out.shape[1] < total:
+                pos = out.shape[1] - base
+                above = out[:, base + pos - tpc:base + pos - tpc + 1] if pos >= tpc else torch.full_like(tok, prior.K)
+                logits = prior.run(tok, above, pos, caches, kind)[:, -1]
     return prior.from_order(out[:, :total])
 
 # %% ../../nbs/52_prior.ipynb #4c005960
