@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_spectrogram.ipynb #8e2faf46
 from __future__ import annotations
-import math
+import functools, math
 import numpy as np
 import torch
 from torch import nn
@@ -95,15 +95,21 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
     return istft(mag * angles)[..., :keep].reshape(*lead, -1)
 
 # %% ../../nbs/11_spectrogram.ipynb #355cec58
+@functools.lru_cache(maxsize=8)
+def _mel_matrices(n_fft, sample_rate, n_mels, f_min, max_frequency):
+    "(the mel filterbank, its pseudo-inverse), computed once per setting."
+    fb = mel_filterbank(n_fft, sample_rate, n_mels, f_min, max_frequency)
+    return fb, torch.linalg.pinv(fb.double()).float()
+
 class AudioSpectrogram(nn.Module):
     "Log-mel front end (`log1p` of mel power, Hann, centred STFT) and its inversion by Griffin-Lim."
     def __init__(self, config:SpectrogramConfig|None=None): # STFT and mel settings (None: the defaults)
         super().__init__()
         self.config = c = config or SpectrogramConfig()
-        fb = mel_filterbank(c.n_fft, c.sample_rate, c.n_mels, c.f_min, c.max_frequency)
+        fb, pinv = _mel_matrices(c.n_fft, c.sample_rate, c.n_mels, c.f_min, c.max_frequency)
         self.register_buffer('window', torch.hann_window(c.n_fft), persistent=False)
-        self.register_buffer('filterbank', fb, persistent=False)
-        self.register_buffer('filterbank_pinv', torch.linalg.pinv(fb.double()).float(), persistent=False)
+        self.register_buffer('filterbank', fb.clone(), persistent=False)
+        self.register_buffer('filterbank_pinv', pinv.clone(), persistent=False)
 
     def _check(self, x, channels, what):
         "Raise a ValueError naming the expected and actual shape unless `x` is a batch of the right kind."
