@@ -138,16 +138,18 @@ def generate(mf:ModelFile, # a model file with a generator
 
 def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
                  columns:int=3, # code columns of silence that end a sound
+                 floor_db:float=60.0, # a column this far under the sound's loudest is silence (as `trim_one_shot`)
                 ):
-    "A `sample_codes` stop: True once every sound's last `columns` columns hold the codec's level-0 codes of silence; None without them."
-    silence = (mf.generator.get('info') or {}).get('silence')             # `silence_codes`, kept when the prior was trained
-    if silence is None: return None                                       # an older model file: sampled to the end, then trimmed
-    q = mf.model.quantizer
-    quiet = torch.zeros(len(silence), q.codebook_size, dtype=torch.bool)   # [rows, codes]: True for a row's codes of silence
-    for r, codes in enumerate(silence): quiet[r, codes] = True
+    "A `sample_codes` stop: True once every sound's last `columns` columns lie `floor_db` under its loudest, by `code_power`; None without it."
+    power = (mf.generator.get('info') or {}).get('code_power')             # `code_power`, kept when the prior was trained
+    if power is None: return None                                         # an older model file: sampled to the end, then trimmed
+    power, Q = torch.tensor(power), mf.model.quantizer.num_quantizers
+    rows = len(power)
     def stop(codes):
-        c = codes.view(len(codes), -1, len(silence), q.num_quantizers)[:, -columns:, :, 0]   # level 0 of the last columns
-        return codes.shape[1] > columns * c.shape[2] * q.num_quantizers and bool(quiet.to(c.device)[torch.arange(len(silence), device=c.device), c].all())
+        c = codes.view(len(codes), -1, rows, Q)[..., 0].cpu()                         # level 0 [n, columns so far, rows]
+        loud = power[torch.arange(rows), c].sum(-1)                                   # each column's mel power [n, columns]
+        quiet = loud[:, -columns:] <= loud.amax(1, keepdim=True) * 10 ** (-floor_db / 10)
+        return c.shape[1] > columns and bool(quiet.all())
     return stop
 
 def sounds_end(mf:ModelFile, # a model file with a generator

@@ -19,7 +19,7 @@ from ..progress import Progress
 # %% auto #0
 __all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
            'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'ends_in_silence',
-           'silence_codes', 'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
+           'code_power', 'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -372,20 +372,25 @@ def ends_in_silence(clip:torch.Tensor, # a 1-D clip
     return len(clip) < chunk_s * sample_rate or is_one_shot(clip, sample_rate)
 
 # %% ../../nbs/52_prior.ipynb #0b259606
-def silence_codes(codes:list[torch.Tensor], # the training files' code sequences `[columns*rows*levels]`
-                  sound_samples:list[int|None], # each file's length before its silence (None: a file not followed by silence)
-                  rows:int, # the codec's frequency rows
-                  levels:int, # its quantizer levels
-                  column:int, # samples per code column
-                  share:float=0.9, # a code of silence occurs after a sound at least this share of the times it occurs
-                 ) -> list[list[int]]:
-    "The codec's silence: each row's level-0 codes that occur (almost) only after the files' sounds, from one column on."
-    grids = [s.view(-1, rows, levels)[:, :, 0] for s in codes]                    # level 0: [columns, rows] per file
-    after = torch.cat([torch.arange(len(g)) >= (len(g) if n is None else math.ceil(n / column) + 1) for g, n in zip(grids, sound_samples)])
-    g = torch.cat(grids)
-    K = int(g.max()) + 1
-    silent = [(torch.bincount(g[after, r], minlength=K), torch.bincount(g[:, r], minlength=K)) for r in range(rows)]
-    return [[k for k in range(K) if quiet[k] > 0 and quiet[k] >= share * total[k]] for quiet, total in silent]
+def code_power(codes:list[torch.Tensor], # the training files' code sequences `[columns*rows*levels]`, as encoded
+               mels:list[torch.Tensor], # the log-mels `[n_mels, frames]` they were encoded from
+               rows:int, # the codec's frequency rows
+               levels:int, # its quantizer levels
+               codebook_size:int, # its codes per level K
+               frames:int, # log-mel frames per code column (the codec's `time_downsample`)
+              ) -> torch.Tensor:
+    "Each row's level-0 codes' mean mel power in training `[rows, K]`; a code never used in a row gets the row's loudest."
+    total, count = torch.zeros(rows, codebook_size, dtype=torch.float64), torch.zeros(rows, codebook_size, dtype=torch.float64)
+    for seq, mel in zip(codes, mels):
+        g = seq.view(-1, rows, levels)[:, :, 0]                                       # level 0: [columns, rows]
+        C, n_mels = len(g), mel.shape[0]
+        p = F.pad(torch.expm1(mel.double().clamp(min=0)), (0, C * frames - mel.shape[1]))
+        cell = p.reshape(rows, n_mels // rows, C, frames).mean((1, 3)).T             # each cell's mean mel power [columns, rows]
+        for r in range(rows):
+            total[r].index_add_(0, g[:, r], cell[:, r]); count[r].index_add_(0, g[:, r], torch.ones(C, dtype=torch.float64))
+    power = total / count.clamp(min=1)
+    return torch.where(count > 0, power, power.amax(1, keepdim=True)).float()
+
 
 # %% ../../nbs/52_prior.ipynb #49361630
 def shifted_copy(clip:torch.Tensor, # a 1-D clip
@@ -455,7 +460,10 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     pad = lambda clips, ends: [F.pad(x, (0, max(0, window - len(x)))) if e else x for x, e in zip(clips, ends)]
     extra = augment_clips(train_clips, c.augment_copies, spec.sample_rate, column // 2, seed) if c.augment_copies else []
     train_ends = ends(train_clips)
-    train, rows = encode_codes(codec, pad(train_clips + extra, train_ends + [e for e in train_ends for _ in range(c.augment_copies)]), spectrogram)
+    padded = pad(train_clips + extra, train_ends + [e for e in train_ends for _ in range(c.augment_copies)])
+    train, rows = encode_codes(codec, padded, spectrogram)
+    front = AudioSpectrogram(spectrogram)
+    mels = [front.waveform_to_mel(x[None, None])[0, 0] for x in padded]             # what the codec heard: each code's loudness
     held_out = encode_codes(codec, pad(held_out_clips, ends(held_out_clips)), spectrogram)[0] if held_out_clips else []
     q = codec.quantizer
     torch.manual_seed(seed)
@@ -467,8 +475,7 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
                    held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), files=len(train_ends),
                    one_shot=sum(train_ends) >= len(train_ends) / 2,     # the corpus-level judgement that remains (generation's)
-                   silence=silence_codes(train[:len(train_clips)], [len(x) if e else None for x, e in zip(train_clips, train_ends)],
-                                         rows, q.num_quantizers, column))
+                   code_power=code_power(train, mels, rows, q.num_quantizers, q.codebook_size, codec.time_downsample).tolist())
     if held_out:
         figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
                        unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
