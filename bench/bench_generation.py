@@ -4,7 +4,7 @@ Usage: python bench/bench_generation.py [--corpus FOLDER] [--model FILE [--keep-
 
 1. A codec: --model (a model file written by distill_train on --corpus, whose train/validation split it
    reuses) or else `train_vqvae` on the corpus for --codec-epochs (default 40). The corpus defaults to
-   Hydrogen's GMRockKit (see CONTRIBUTING.md), else the demo corpus.
+   Hydrogen's GMRockKit (see CONTRIBUTING.md), else (or with `--corpus demo`) the demo corpus.
 2. The prior: `fit_generator` with the corpus-sized `PriorConfig`; prints its training time and held-out
    bits per code next to the unigram and repeat-previous-column baselines measured in the same run.
    `--keep-generator` skips this and times the generator already in --model.
@@ -55,7 +55,7 @@ def main():
     a = ap.parse_args()
     out = Path(a.out or tempfile.mkdtemp())
     folder = a.corpus
-    if folder is None: folder = make_demo_corpus(out / 'demo_corpus') and out / 'demo_corpus'
+    if folder in (None, 'demo'): folder = make_demo_corpus(out / 'demo_corpus') and out / 'demo_corpus'
     corpus = load_corpus(folder)
     print(f"corpus {folder}: {corpus}; {torch.get_num_threads()} threads")
     if a.model:

@@ -52,7 +52,7 @@ def _train_generator(res, minutes, prior_epochs, seed, quiet, one_shot=None):
     figures = set_figures(mf, waves)
     if figures: print(f"generated sounds against the held-out files: realism {figures['realism']:.2f}, novelty {figures['novelty']:.2f}, "
                       f"diversity {figures['diversity']:.2f}", flush=True)
-    return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference')}, files=files, figures=figures)
+    return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference', 'code_power')}, files=files, figures=figures)
 
 # %% ../nbs/60_cli.ipynb #f4124ad8
 @call_parse

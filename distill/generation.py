@@ -23,9 +23,9 @@ from .training.report import save_mel_png
 from .audio.spectrogram import front_end, features_to_waveform
 
 # %% auto #0
-__all__ = ['GM_DRUMS', 'load_generator', 'fit_generator', 'generate', 'silence_stop', 'sounds_end', 'model_kinds', 'pick_kinds',
-           'trim_one_shot', 'variation_mask', 'variations', 'interpolate', 'training_reference', 'nearest_training',
-           'set_figures', 'write_wav', 'write_sounds', 'gm_key', 'write_kit']
+__all__ = ['GM_DRUMS', 'load_generator', 'fit_generator', 'decode_codes', 'generate', 'silence_stop', 'sounds_end', 'model_kinds',
+           'pick_kinds', 'trim_one_shot', 'variation_mask', 'variations', 'interpolate', 'training_reference',
+           'nearest_training', 'set_figures', 'write_wav', 'write_sounds', 'gm_key', 'write_kit']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, AggregatePosterior)}
@@ -87,6 +87,17 @@ def _deterministic():
     c = torch.backends.cudnn
     return c.flags(enabled=c.enabled, benchmark=False, deterministic=True, allow_tf32=c.allow_tf32)
 
+def decode_codes(mf:ModelFile, # an RVQ-VAE model file
+                 seqs:torch.Tensor, # code sequences of whole columns `[n, columns*rows*levels]`
+                 frames:int, # log-mel frames wanted (at most the columns' own)
+                 after:int=2, # columns decoded after the last, repeating it, then dropped (2: the table above)
+                ) -> torch.Tensor:
+    "Log-mels `[n, 1, n_mels, frames]` of code sequences; the last column repeated `after` times, so the grid's end is not an edge."
+    rows, Q, td = mf.spectrogram.n_mels // 16, mf.model.quantizer.num_quantizers, mf.model.time_downsample   # a row: 16 mel bands
+    tpc = rows * Q
+    grid = torch.cat([seqs] + [seqs[:, -tpc:]] * after, 1)
+    return mf.model.decode_indices(sequence_to_codes(grid, rows, Q), (mf.spectrogram.n_mels, td * grid.shape[1] // tpc))[..., :frames]
+
 def _to_sound(mf, mels, samples, n_iter, seed):
     "Waveforms [n, samples] from mels, peak-normalised to 0.95."
     w = features_to_waveform(front_end(mf.spectrogram).to(mels.device), mels, n_iter, samples, seed)
@@ -122,7 +133,7 @@ def generate(mf:ModelFile, # a model file with a generator
             stop = silence_stop(mf) if prompt is None and sounds_end(mf) else None   # one-shots: not sampled past their end
             seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
             made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
-            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, td * made))[..., :frames]
+            mels = decode_codes(mf, seqs, min(frames, td * made))
             made = min(samples, made * td * spec.hop_length)               # samples made: nor inverted past the end
         else:
             N = mf.model.hparams['n_frames']
@@ -249,7 +260,7 @@ def variations(mf:ModelFile, # a model file with a generator
                 bits = [prior_bits(gen, [codes.cpu()], kinds=[k]) for k in range(gen.kind.num_embeddings)]
                 kind = torch.tensor([min(range(len(bits)), key=bits.__getitem__)] * n)
             seqs = sample_codes(gen, n, cols, temperature, seed=seed, kind=kind, given=given)
-            mels = mf.model.decode_indices(sequence_to_codes(seqs, gen.rows, gen.Q), (spec.n_mels, mf.model.time_downsample * cols))[..., :frames]
+            mels = decode_codes(mf, seqs, frames)
         else:
             mu = mf.model.encode_chunks(front_end(spec).to(dev)(clip.to(dev)[None, None]))[0]          # [1, chunks, latent]
             g = torch.Generator(dev).manual_seed(seed)
