@@ -81,8 +81,9 @@ def main():
     texture = dataclasses.replace(mf, generator={**mf.generator, 'info': {**mf.generator['info'], 'one_shot': False}})
     print(f"the corpus is {'one-shots' if mf.generator['info'].get('one_shot') else 'a texture'}")
     for n in (1, 8):
-        t, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0))
-        with all_threads(): t_all, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0))
+        kind = None if prior.kind is None else torch.zeros(n, dtype=torch.long)   # a prior with kinds: the first kind
+        t, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0, kind=kind))
+        with all_threads(): t_all, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0, kind=kind))
         codes = n * cols * prior.tokens_per_column
         print(f"n={n}: sampling all 3 s: {codes / t:,.0f} codes/s ({t:.2f} s); "
               f"with every step on all {torch.get_num_threads()} threads {codes / t_all:,.0f} codes/s: one thread {t_all / t:.2f}x as fast")
