@@ -380,14 +380,16 @@ def code_power(codes:list[torch.Tensor], # the training files' code sequences `[
                frames:int, # log-mel frames per code column (the codec's `time_downsample`)
               ) -> torch.Tensor:
     "Each row's level-0 codes' mean mel power in training `[rows, K]`; a code never used in a row gets the row's loudest."
-    total, count = torch.zeros(rows, codebook_size, dtype=torch.float64), torch.zeros(rows, codebook_size, dtype=torch.float64)
+    ids, cells = [], []
     for seq, mel in zip(codes, mels):
         g = seq.view(-1, rows, levels)[:, :, 0]                                       # level 0: [columns, rows]
-        C, n_mels = len(g), mel.shape[0]
+        C = len(g)
         p = F.pad(torch.expm1(mel.double().clamp(min=0)), (0, C * frames - mel.shape[1]))
-        cell = p.reshape(rows, n_mels // rows, C, frames).mean((1, 3)).T             # each cell's mean mel power [columns, rows]
-        for r in range(rows):
-            total[r].index_add_(0, g[:, r], cell[:, r]); count[r].index_add_(0, g[:, r], torch.ones(C, dtype=torch.float64))
+        cells.append(p.reshape(rows, -1, C, frames).mean((1, 3)).T)                  # each cell's mean mel power [columns, rows]
+        ids.append(g + torch.arange(rows) * codebook_size)                           # row r's code k counted at r*K + k
+    ids, cells = torch.cat(ids).flatten(), torch.cat(cells).flatten()
+    total = torch.bincount(ids, cells, minlength=rows * codebook_size).view(rows, -1)
+    count = torch.bincount(ids, minlength=rows * codebook_size).view(rows, -1)
     power = total / count.clamp(min=1)
     return torch.where(count > 0, power, power.amax(1, keepdim=True)).float()
 
