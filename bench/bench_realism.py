@@ -59,7 +59,7 @@ from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_w
 from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
 from distill.generation import fit_generator, generate
-from distill.cli import PRIOR_SHARE
+from distill.pipeline import PRIOR_SHARE
 
 KITS = Path('/tmp/h/usr/share/hydrogen/data/drumkits')
 LMMS = Path('/tmp/h/usr/share/lmms/samples')

@@ -26,7 +26,7 @@ from distill.training import train_vqvae, VQVAEConfig, get_adaptive_vqvae_config
 from distill.audio.io import load_corpus, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram
 from distill.models.quantizer import usage_stats
-from distill.cli import PRIOR_SHARE
+from distill.pipeline import PRIOR_SHARE
 
 GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
 

@@ -8,18 +8,17 @@ import sys, warnings
 from pathlib import Path
 import soundfile as sf
 from fastcore.script import call_parse, Param
-from .training.config import ConfigError, PriorConfig, get_adaptive_prior_config
-from .audio.io import AudioLoadError, load_audio, make_demo_corpus
+from .training.config import ConfigError, BadValue
+from .audio.io import AudioLoadError, load_audio
 from .models.persistence import ModelFileError, load_model, read_model_header
-from .training import train_vqvae, train_vae, write_report, reconstruct
-from .generation import (fit_generator, generate, interpolate, variations, write_wav, write_sounds, write_kit, pick_kinds,
-                         nearest_training, set_figures)
-from .training.report import write_index_page
+from .training import reconstruct
+from .writers import write_wav, write_index_page
+from .pipeline import make_model, make_sounds
 from .progress import progress
-from .device import get_device, is_main_process
+from .device import get_device
 
 # %% auto #0
-__all__ = ['PRIOR_SHARE', 'distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model', 'distill_info']
+__all__ = ['distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model', 'distill_info']
 
 # %% ../nbs/60_cli.ipynb #44a7f6b0
 _EXPECTED = (AudioLoadError, ModelFileError, ConfigError, FileNotFoundError, NotADirectoryError, PermissionError, OSError, ValueError)
@@ -31,28 +30,7 @@ def _run(prog, fn):
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr); sys.exit(130)
     except _EXPECTED as e:
-        print(f"{prog}: error: {e}", file=sys.stderr); sys.exit(1)
-
-# %% ../nbs/60_cli.ipynb #9e078a4c
-PRIOR_SHARE = 0.2      # share of a --minutes budget that goes to the RVQ-VAE's prior
-
-def _train_generator(res, minutes, prior_epochs, seed, quiet, one_shot=None):
-    "Fit the run's generator into its model file and write four generated sounds beside it; the figures."
-    config = get_adaptive_prior_config(len(res.corpus.files))
-    if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
-    if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
-    info = fit_generator(res, config, minutes, seed, progress=not quiet, one_shot=one_shot)
-    mf = load_model(res.model_path, device=next(res.model.parameters()).device)
-    kinds = pick_kinds(mf, 4, seed=seed)
-    waves, mels = generate(mf, n=4, seconds=2.0, seed=seed, kind=kinds)
-    files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate, kinds=kinds, nearest=nearest_training(mf, waves))
-    if 'bits_per_code' in info:
-        print(f"prior: {info['epochs']} epochs in {info['seconds']:.0f} s; held-out bits per code {info['bits_per_code']:.2f} "
-              f"(unigram {info['unigram_bits']:.2f}, repeat {info['repeat_bits']:.2f})", flush=True)
-    figures = set_figures(mf, waves)
-    if figures: print(f"generated sounds against the held-out files: realism {figures['realism']:.2f}, novelty {figures['novelty']:.2f}, "
-                      f"diversity {figures['diversity']:.2f}", flush=True)
-    return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference', 'code_power')}, files=files, figures=figures)
+        print(f"{prog}: error: {e.for_cli() if isinstance(e, BadValue) else e}", file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/60_cli.ipynb #f4124ad8
 @call_parse
@@ -77,31 +55,16 @@ def distill_train(
 ):
     "Train a model on a folder of sounds and write it, with plots, examples and a summary, to OUT."
     def main():
-        get_device(device, bf16)   # a device that is not here fails now, before anything is made
-        if epochs is not None and minutes is not None: raise ValueError("give --epochs or --minutes, not both")
-        if epochs is not None and epochs < 1: raise ValueError(f"--epochs must be at least 1, got {epochs}")
-        if minutes is not None and minutes <= 0: raise ValueError(f"--minutes must be positive, got {minutes}")
-        if prior_epochs is not None and prior_epochs < 1: raise ValueError(f"--prior_epochs must be at least 1, got {prior_epochs}")
-        share = 0.0 if no_generator or model == 'vae' else PRIOR_SHARE        # the prior's share of a --minutes budget
-        src = Path(folder) if folder else None
-        if src is None:
-            src = Path(out) / 'demo_corpus'
-            print(f"no folder given: making the demo corpus in {src}", flush=True)
-            make_demo_corpus(src, seed=seed)
-        elif not src.is_dir(): raise FileNotFoundError(f"{src}: no such folder")
-        train = train_vqvae if model == 'vqvae' else train_vae
         with warnings.catch_warnings():
             warnings.simplefilter('always')
             warnings.showwarning = lambda msg, *a, **k: print(f"warning: {msg}", file=sys.stderr, flush=True)
-            res = train(src, out, epochs=epochs, minutes=None if minutes is None else minutes * (1 - share), seed=seed,
-                        resume=resume, augment_data=not no_augment, progress=not quiet, device=device, bf16=bf16)
-            if not is_main_process(): return   # one process of several (torchrun): process 0 writes the rest
-            gen = None if no_generator else _train_generator(res, minutes and minutes * share, prior_epochs, seed, quiet,
-                                                             dict(auto=None, yes=True, no=False)[one_shot])
-        summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'], generated_figures=gen and gen['figures'])
-        val = summary['final']['val_loss']
-        print(f"wrote {res.model_path} and its report to {res.model_path.parent}/report.html ({summary['epochs']} epochs, "
-              f"{summary['seconds']:.0f} s, final validation loss {'-' if val is None else f'{val:.4f}'})")
+            run = make_model(folder, out, model, epochs, minutes, seed, resume, not no_augment, prior_epochs, not no_generator,
+                             dict(auto=None, yes=True, no=False)[one_shot], not quiet, device, bf16)
+        if run is None: return                                     # one process of several (torchrun): process 0 reports
+        s, path = run.summary, run.result.model_path
+        val = s['final']['val_loss']
+        print(f"wrote {path} and its report to {path.parent}/report.html ({s['epochs']} epochs, "
+              f"{s['seconds']:.0f} s, final validation loss {'-' if val is None else f'{val:.4f}'})")
     _run('distill_train', main)
 
 # %% ../nbs/60_cli.ipynb #941e969e
@@ -160,37 +123,11 @@ def distill_generate(
 ):
     "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, a page and a kit.sfz, to OUT."
     def main():
-        if n < 1: raise ValueError(f"--n must be at least 1, got {n}")
-        if seconds <= 0: raise ValueError(f"--seconds must be positive, got {seconds}")
-        if temperature <= 0: raise ValueError(f"--temperature must be positive, got {temperature}")
-        if top_k is not None and top_k < 1: raise ValueError(f"--top_k must be at least 1, got {top_k}")
-        if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"--top_p must be in (0, 1], got {top_p}")
-        if sum(map(bool, (prompt, between, like))) > 1: raise ValueError("give one of --like, --prompt and --between, not several")
-        if amount is not None and not like: raise ValueError("--amount goes with --like FILE")
-        if amount is not None and not 0 < amount <= 1: raise ValueError(f"--amount must be in (0, 1], got {amount}")
-        if kind is not None and (like or between): raise ValueError("--kind does not go with --like or --between (a variation keeps its sound's kind)")
-        if bit_depth not in (16, 24): raise ValueError(f"--bit_depth must be 16 or 24, got {bit_depth}")
-        if sample_rate is not None and not 8000 <= sample_rate <= 384000: raise ValueError(f"--sample_rate must be between 8000 and 384000 Hz, got {sample_rate}")
-        mf = load_model(model_file, device=get_device(device))
-        sr, kinds = mf.spectrogram.sample_rate, None
-        if between:
-            a, b = (load_audio(f, sr) for f in between)
-            waves, mels = interpolate(mf, a, b, n, n_iter, seed)
-            prefix, how = 'between', f"from {between[0]} to {between[1]}"
-        elif like:
-            waves, mels = variations(mf, load_audio(like, sr), n, amount or 0.5, temperature, seed, n_iter)
-            prefix, how = 'variation', f"a variation of {like}, amount {amount or 0.5}, seed {seed}"
-        else:
-            clip = None if prompt is None else load_audio(prompt, sr)
-            kinds = pick_kinds(mf, n, kind, seed)
-            waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=not quiet, kind=kinds)
-            prefix, how = 'generated', f"seed {seed}, temperature {temperature}" + (f", continuing {prompt}" if prompt else '')
-        files = write_sounds(out, waves, mels, sr, prefix, kinds, sample_rate, bit_depth, nearest_training(mf, waves))
-        kit = write_kit(out, files, f'distill kit from {Path(model_file).name}') if len(files) <= 92 else None   # keys 36-127
-        page = write_index_page(out, f'Generated by {Path(model_file).name}',
-                                [dict(name=Path(d['wav']).stem, note=how + (f"; kind {d['kind']}" if 'kind' in d else ''), **d) for d in files])
-        longest = max(sf.info(Path(out) / d['wav']).duration for d in files)
-        print(f"wrote {len(files)} sounds (up to {longest:.2f} s) to {out}/ (open {page.name}" + (f"; {kit.name} plays them in a sampler)" if kit else ")"))
+        made = make_sounds(model_file, out, n, seconds, temperature, top_k, top_p, seed, prompt, between, like, amount, kind,
+                           bit_depth, sample_rate, n_iter, not quiet, device)
+        longest = max(sf.info(made.folder / d['wav']).duration for d in made.files)
+        print(f"wrote {len(made.files)} sounds (up to {longest:.2f} s) to {out}/ (open {made.page.name}"
+              + (f"; {made.kit.name} plays them in a sampler)" if made.kit else ")"))
     _run('distill_generate', main)
 
 # %% ../nbs/60_cli.ipynb #1b5dadb4

@@ -10,9 +10,9 @@ import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['DeviceError', 'available_devices', 'get_device', 'describe_device', 'is_distributed', 'rank', 'world_size',
-           'is_main_process', 'init_distributed', 'leave_distributed', 'all_reduce_sum_', 'broadcast_', 'gather_rows',
-           'barrier', 'torchrun']
+__all__ = ['DeviceError', 'available_devices', 'get_device', 'describe_device', 'module_device', 'is_distributed', 'rank',
+           'world_size', 'is_main_process', 'init_distributed', 'leave_distributed', 'all_reduce_sum_', 'broadcast_',
+           'gather_rows', 'barrier', 'torchrun']
 
 # %% ../nbs/06_device.ipynb #f8fcc4cc
 class DeviceError(ValueError):
@@ -54,6 +54,12 @@ def describe_device(device:torch.device, # a device from `get_device`
         return f"cuda:{i} ({torch.cuda.get_device_name(i)})"
     if device.type == 'mps': return "mps (Apple GPU)"
     return f"cpu ({torch.get_num_threads()} threads)"
+
+# %% ../nbs/06_device.ipynb #dfb63a2a
+def module_device(module:torch.nn.Module, # a model (with at least one parameter)
+                 ) -> torch.device:
+    "The device `module`'s parameters are on."
+    return next(module.parameters()).device
 
 # %% ../nbs/06_device.ipynb #8fa95b38
 def is_distributed() -> bool:

@@ -4,28 +4,22 @@
 
 # %% ../nbs/57_generation.ipynb #31315346
 from __future__ import annotations
-import math, os, re
-from pathlib import Path
+import math
 import torch
 import torch.nn.functional as F
-import soundfile as sf
-import soxr
-import matplotlib.pyplot as plt
-from .training.config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config
+from .training.config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config, check_value
 from .models.vae import AggregatePosterior, slerp
-from .models.prior import (CodePrior, train_prior, encode_codes, sample_codes, sequence_to_codes, check_sampling,
-                                  ends_in_silence, frame_rms, prior_bits)
-from .audio.io import chunk_audio, load_audio
-from .audio.realism import RealismScale, sound_features
-from .audio.spectrogram import AudioSpectrogram
+from .models.prior import CodePrior, sample_codes, sequence_to_codes, check_sampling
+from .training.prior import train_prior, encode_codes, prior_bits
+from .novelty import training_reference
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
-from .training.report import save_mel_png
-from .audio.spectrogram import front_end, features_to_waveform
+from .audio.spectrogram import front_end, features_to_waveform, ends_in_silence, frame_rms
+from .device import module_device
 
 # %% auto #0
-__all__ = ['GM_DRUMS', 'load_generator', 'fit_generator', 'decode_codes', 'generate', 'silence_stop', 'sounds_end', 'model_kinds',
-           'pick_kinds', 'trim_one_shot', 'variation_mask', 'variations', 'interpolate', 'training_reference',
-           'nearest_training', 'set_figures', 'write_wav', 'write_sounds', 'gm_key', 'write_kit']
+__all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'check_amount', 'decode_codes', 'generate',
+           'silence_stop', 'sounds_end', 'model_kinds', 'pick_kinds', 'trim_one_shot', 'variation_mask', 'variations',
+           'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, AggregatePosterior)}
@@ -41,7 +35,7 @@ def load_generator(mf:ModelFile, # a loaded model file
     if kind not in _GENERATORS: raise ModelFileError(f"{path}: unknown generator kind {kind!r} (known: {', '.join(_GENERATORS)})")
     gen = _GENERATORS[kind](**mf.generator['hparams'])
     gen.load_state_dict(mf.generator_state)
-    return gen.to(next(mf.model.parameters()).device).eval()
+    return gen.to(module_device(mf.model)).eval()
 
 # %% ../nbs/57_generation.ipynb #58328513
 def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
@@ -52,7 +46,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                   one_shot:bool|None=None, # every training file ends in silence (True), none does (False), or each as `ends_in_silence` finds (None)
                  ) -> dict:
     "Fit the run's generator (on the device the run trained on), store it in the run's model file beside the codec; its figures."
-    dev = next(result.model.parameters()).device
+    dev = module_device(result.model)
     mf = load_model(result.model_path, device=dev)
     corpus = result.corpus
     index = lambda files: [corpus.files.index(f) for f in files]
@@ -68,7 +62,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
         front = front_end(mf.spectrogram).to(dev)
         with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels, kinds(result.train_files))
-        ends = [ends_in_silence(c, mf.spectrogram.sample_rate) if one_shot is None else one_shot for c in clips(result.train_files)]
+        ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(result.train_files)]
         info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
                     one_shot=sum(ends) >= len(ends) / 2)
     if names: info['kinds'] = {k: kinds(result.train_files).count(i) for i, k in enumerate(names)}   # training files per kind
@@ -78,9 +72,17 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
     return info
 
 # %% ../nbs/57_generation.ipynb #92c90585
-def _check(n, seconds):
-    if not (isinstance(n, int) and n >= 1): raise ValueError(f"n must be at least 1, got {n!r}")
-    if not (isinstance(seconds, (int, float)) and seconds > 0): raise ValueError(f"seconds must be positive, got {seconds!r}")
+def check_count(n:int): # sounds asked for
+    "Raise a `BadValue` unless `n` is a whole number of at least 1."
+    check_value(isinstance(n, int) and n >= 1, f"{{n}} must be at least 1, got {n!r}", n='n')
+
+def check_seconds(seconds:float): # length asked for
+    "Raise a `BadValue` unless `seconds` is positive."
+    check_value(isinstance(seconds, (int, float)) and seconds > 0, f"{{seconds}} must be positive, got {seconds!r}", seconds='seconds')
+
+def check_amount(amount:float): # a variation's amount
+    "Raise a `BadValue` unless `amount` is in (0, 1]."
+    check_value(isinstance(amount, (int, float)) and 0 < amount <= 1, f"{{amount}} must be in (0, 1], got {amount!r}", amount='amount')
 
 def _deterministic():
     "cuDNN limited to deterministic algorithms: on CUDA the decoder's transposed convolutions otherwise vary between calls."
@@ -116,14 +118,14 @@ def generate(mf:ModelFile, # a model file with a generator
              kind:str|list[str]|None=None, # a kind for every sound, or one per sound (None: drawn by share, `pick_kinds`)
             ) -> tuple[torch.Tensor, torch.Tensor]:
     "(waveforms [n, samples], their mels [n, C, n_mels, T]) sampled from the model's generator; one-shots trimmed (zeros after)."
-    _check(n, seconds); check_sampling(temperature, top_k, top_p)
+    check_count(n); check_seconds(seconds); check_sampling(temperature, top_k, top_p)
     gen, sr = load_generator(mf), mf.spectrogram.sample_rate
     kinds = _kind_indices(mf, kind if isinstance(kind, list) else pick_kinds(mf, n, kind, seed))
     spec = mf.spectrogram
     lead = 0 if prompt is None else len(prompt)
     samples = lead + round(seconds * sr)
     frames = spec.n_frames(samples)
-    dev = next(mf.model.parameters()).device   # everything runs where the model file was loaded
+    dev = module_device(mf.model)   # everything runs where the model file was loaded
     front = front_end(spec).to(dev)
     with torch.no_grad(), _deterministic():
         if mf.kind == 'vqvae':
@@ -172,7 +174,7 @@ def _finish(mf, mels, samples, n_iter, seed, lead=0):
     "(waveforms, mels) of generated mels: Griffin-Lim, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
     waves = _to_sound(mf, mels, samples, n_iter, seed)
     if sounds_end(mf):                                                    # trimmed, and drawn as they will sound
-        waves = trim_one_shot(waves, mf.spectrogram.sample_rate, start=lead)
+        waves = trim_one_shot(waves, mf.spectrogram, start=lead)
         mels = front_end(mf.spectrogram).to(waves.device)(waves[:, None])
     return waves, mels
 
@@ -207,13 +209,14 @@ def _kind_indices(mf, kinds):
 
 # %% ../nbs/57_generation.ipynb #5eec098d
 def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
-                  sample_rate:int, # their rate
+                  spectrogram:SpectrogramConfig, # their rate, and the frames' hop in which their level is read
                   floor_db:float=60.0, # a sound ends at its first frame after its peak this far under the peak
                   fade_s:float=0.01, # the fade-out that ends there
                   start:int=0, # samples kept whole whatever their level (a prompt)
                  ) -> torch.Tensor:
     "`waves` faded out at each sound's end (or at its last sample) and silent after it."
-    hop, S, rms = 512, waves.shape[1], frame_rms(waves)
+    sample_rate, hop, S = spectrogram.sample_rate, spectrogram.hop_length, waves.shape[1]
+    rms = frame_rms(waves, hop)
     f = torch.arange(rms.shape[1], device=waves.device)
     after_peak = (f > rms.argmax(1, keepdim=True)) & (f * hop >= start + round(fade_s * sample_rate))
     below = after_peak & (rms <= rms.amax(1, keepdim=True) * 10 ** (-floor_db / 20))
@@ -228,7 +231,7 @@ def variation_mask(columns:int, # time columns of the sound's code grid
                    amount:float, # in (0, 1]: how much is sampled anew
                   ) -> torch.Tensor:
     "Which codes of a grid a variation keeps, `[columns*rows*levels]` bool, in `codes_to_sequence`'s layout."
-    if not 0 < amount <= 1: raise ValueError(f"amount must be in (0, 1], got {amount!r}")
+    check_amount(amount)
     fine = [(c, q) for q in range(levels - 1, 0, -1) for c in range(columns - 1, -1, -1)]   # finest level first, each from the end
     coarse = [(c, 0) for c in range(columns - 1, 0, -1)]                                 # then level 0 from the end, never column 0
     freed = round(amount * (len(fine) + len(coarse)))                               # the amount: the share of them freed
@@ -246,9 +249,8 @@ def variations(mf:ModelFile, # a model file with a generator
                n_iter:int=16, # Griffin-Lim iterations
               ) -> tuple[torch.Tensor, torch.Tensor]:
     "(waveforms [n, samples], mels) of `n` variations of `clip`, as long as it (one-shots trimmed)."
-    _check(n, 1); check_sampling(temperature, None, None)
-    if not (isinstance(amount, (int, float)) and 0 < amount <= 1): raise ValueError(f"amount must be in (0, 1], got {amount!r}")
-    gen, spec, dev = load_generator(mf), mf.spectrogram, next(mf.model.parameters()).device
+    check_count(n); check_sampling(temperature, None, None); check_amount(amount)
+    gen, spec, dev = load_generator(mf), mf.spectrogram, module_device(mf.model)
     samples, frames = len(clip), spec.n_frames(len(clip))
     with torch.no_grad(), _deterministic():
         if mf.kind == 'vqvae':
@@ -278,8 +280,8 @@ def interpolate(mf:ModelFile, # a VAE model file
                ) -> tuple[torch.Tensor, torch.Tensor]:
     "(waveforms [n, samples], mels) walking from `a` to `b` by spherical interpolation of their latents."
     if mf.kind != 'vae': raise ValueError("interpolating between sounds needs a VAE model (distill_train --model vae); this is an RVQ-VAE")
-    _check(n, 1)
-    m, dev = mf.model, next(mf.model.parameters()).device
+    check_count(n)
+    m, dev = mf.model, module_device(mf.model)
     front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad(), _deterministic():
         za, zb = (m.encode_chunks(front(x.to(dev)[None, None]))[0][0] for x in (a, b))
@@ -290,130 +292,3 @@ def interpolate(mf:ModelFile, # a VAE model file
         samples = max(len(a), len(b))
         mels = m.decode_chunks(z, mf.spectrogram.n_frames(samples))
         return _to_sound(mf, mels, samples, n_iter, seed), mels
-
-# %% ../nbs/57_generation.ipynb #a6567947
-def _first_seconds(clips, sample_rate):
-    "Each clip's first second, zero-padded `[n, sample_rate]`."
-    return torch.stack([chunk_audio(c.cpu(), sample_rate)[0] for c in clips])
-
-def _mfcc(clips, sample_rate):
-    "distill's timbre features `[n, 40]` of each clip's first second."
-    return sound_features(AudioSpectrogram(SpectrogramConfig(sample_rate=sample_rate)), _first_seconds(clips, sample_rate))['mfcc']
-
-def training_reference(corpus, # the run's `Corpus`
-                       train_files:list, # its training files
-                       held_files:list, # its held-out files
-                      ) -> dict|None:
-    "Names, paths and features of the training and held-out files, for novelty and realism (None with fewer than 2 of either)."
-    if len(train_files) < 2 or len(held_files) < 2: return None
-    root = Path(os.path.commonpath([Path(f).resolve().parent for f in corpus.files]))
-    feats = lambda files: [[round(v, 4) for v in row] for row in _mfcc([corpus.clips[corpus.files.index(f)] for f in files], corpus.sample_rate).tolist()]
-    return dict(names=[Path(f).resolve().relative_to(root).as_posix() for f in train_files],
-                paths=[str(Path(f).resolve()) for f in train_files], train=feats(train_files), held=feats(held_files))
-
-def _scale(mf):
-    "The model's `RealismScale` and reference (None, None without one)."
-    ref = ((mf.generator or {}).get('info') or {}).get('reference')
-    return (None, None) if not ref else (RealismScale(torch.tensor(ref['train']), torch.tensor(ref['held'])), ref)
-
-def nearest_training(mf:ModelFile, # the model file the sounds came from
-                     waves:torch.Tensor, # sounds [n, samples] at its rate
-                    ) -> list[dict]|None:
-    "Per sound: its nearest training sound (`nearest` name, `nearest_path`) and `novelty`; None for a model without a reference."
-    scale, ref = _scale(mf)
-    if scale is None: return None
-    novelty, idx = scale.nearest(_mfcc(list(waves), mf.spectrogram.sample_rate))
-    return [dict(nearest=ref['names'][i], nearest_path=ref['paths'][i], novelty=round(float(v), 3)) for v, i in zip(novelty, idx.tolist())]
-
-def set_figures(mf:ModelFile, # the model file the sounds came from
-                waves:torch.Tensor, # at least 2 sounds [n, samples]
-               ) -> dict|None:
-    "`realism`, median `novelty` and `diversity` of a set of sounds against the model's held-out files (None without a reference)."
-    scale, _ = _scale(mf)
-    if scale is None or len(waves) < 2: return None
-    return {k: round(v, 3) for k, v in scale.figures(_mfcc(list(waves), mf.spectrogram.sample_rate)).items()}
-
-# %% ../nbs/57_generation.ipynb #abbbb527
-def write_wav(path:str|Path, # the WAV to write
-              wave:torch.Tensor, # a sound [samples], peak at most 1
-              sample_rate:int, # its rate
-              rate:int|None=None, # the file's rate (None: `sample_rate`); resampled with soxr, peak kept
-              bit_depth:int=16, # 16 or 24
-             ) -> Path:
-    "Write one sound as a PCM WAV at `rate`, resampled if need be without moving its peak."
-    if bit_depth not in (16, 24): raise ValueError(f"bit depth must be 16 or 24, got {bit_depth!r}")
-    y = wave.detach().cpu().numpy()
-    if rate and rate != sample_rate:
-        peak = abs(y).max()
-        y = soxr.resample(y, sample_rate, rate); y *= peak / max(abs(y).max(), 1e-12)   # resampling can move the peak a little
-    sf.write(path, y, rate or sample_rate, subtype=f'PCM_{bit_depth}')
-    return Path(path)
-
-def write_sounds(out:str|Path, # folder to write into (created if needed)
-                 waves:torch.Tensor, # [n, samples], peak-normalised
-                 mels:torch.Tensor, # [n, C, n_mels, T]: the log-mels to draw (channel 0)
-                 sample_rate:int, # rate of the sounds
-                 prefix:str='generated', # file names: {prefix}_{i}.wav / .png, and {prefix}.png for all of them
-                 kinds:list[str]|None=None, # each sound's kind: files named {kind}_{j:03d} instead, j counted per kind
-                 rate:int|None=None, # the WAVs' rate (None: `sample_rate`)
-                 bit_depth:int=16, # the WAVs' bits per sample: 16 or 24
-                 nearest:list[dict]|None=None, # each sound's nearest training sound (`nearest_training`), copied to nearest/
-                ) -> list[dict]:
-    "Write WAVs and log-mel pictures; per sound `{'wav', 'png'}` (names relative to `out`), with `kind` and the `nearest` fields when given."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    written, seen = [], {}
-    grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
-    for i, (w, m) in enumerate(zip(waves, mels)):
-        if kinds: seen[kinds[i]] = j = seen.get(kinds[i], -1) + 1
-        name = f'{kinds[i]}_{j:03d}' if kinds else f'{prefix}_{i}'
-        w = w[:int(w.nonzero().max()) + 1] if w.any() else w                 # a trimmed one-shot ends at its sound
-        write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
-        save_mel_png(m[0].cpu(), out / f'{name}.png', name)
-        axs[0, i].imshow(m[0].cpu().numpy(), origin='lower', aspect='auto', cmap='magma'); axs[0, i].set_title(name)
-        item = dict(wav=f'{name}.wav', png=f'{name}.png', **({'kind': kinds[i]} if kinds else {}))
-        if nearest: item.update(_copy_nearest(out, nearest[i], sample_rate))
-        written.append(item)
-    grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
-    return written
-
-def _copy_nearest(out, near, sample_rate, seconds=4.0):
-    "The `nearest` fields of a sound, with `nearest_wav`: the training sound's first `seconds` copied to out/nearest/ (None if its file is gone)."
-    src, item = Path(near['nearest_path']), {k: near[k] for k in ('nearest', 'novelty')}
-    try: x = load_audio(src, sample_rate)[:round(seconds * sample_rate)]
-    except (OSError, ValueError): return {**item, 'nearest_wav': None}
-    target = out / 'nearest' / f"{near['nearest'].replace('/', '_').rsplit('.', 1)[0]}.wav"
-    target.parent.mkdir(exist_ok=True)
-    write_wav(target, x / max(1.0, float(x.abs().max())), sample_rate)
-    return {**item, 'nearest_wav': target.relative_to(out).as_posix()}
-
-# %% ../nbs/57_generation.ipynb #3b009389
-GM_DRUMS = {'kick': 36, 'bassdrum': 36, 'bd': 36, 'rim': 37, 'rimshot': 37, 'sidestick': 37, 'snare': 38, 'sd': 38, 'clap': 39,
-            'handclap': 39, 'hat': 42, 'hihat': 42, 'hh': 42, 'closedhat': 42, 'pedalhat': 44, 'openhat': 46, 'tom': 45,
-            'lowtom': 45, 'midtom': 47, 'hightom': 50, 'floortom': 41, 'crash': 49, 'cymbal': 49, 'ride': 51, 'china': 52,
-            'tambourine': 54, 'splash': 55, 'cowbell': 56, 'bongo': 61, 'conga': 63, 'shaker': 70, 'maraca': 70, 'clave': 75,
-            'woodblock': 76, 'perc': 67, 'percussion': 67}   # General MIDI percussion keys (channel 10)
-
-def gm_key(kind:str, # a kind's name, e.g. 'snares' or 'Closed Hat'
-          ) -> int|None:
-    "The General MIDI drum key of a kind's name (singular or plural, any case, spaces and dashes ignored), or None."
-    k = re.sub(r'[^a-z]', '', kind.lower())
-    return next((GM_DRUMS[c] for c in (k, k[:-1], k[:-2]) if c in GM_DRUMS), None)
-
-def write_kit(out:str|Path, # the folder the WAVs are in
-              sounds:list[dict], # per sound `wav` (relative to `out`) and, on a model with kinds, `kind`
-              title:str='distill kit', # a comment at the top
-             ) -> Path:
-    "Write `out/kit.sfz`: one region per sound, on General MIDI drum keys when every kind is a drum name, else from key 36 up."
-    kinds = [s.get('kind') for s in sounds]
-    drums = all(k is not None and gm_key(k) for k in kinds)
-    if not drums and len(sounds) > 92: raise ValueError(f"a kit holds at most 92 sounds on keys 36-127, got {len(sounds)}")
-    lines = [f'// {title}: {len(sounds)} sounds, ' + ('on General MIDI drum keys' if drums else 'from MIDI note 36 up'), '']
-    for i, s in enumerate(sounds):
-        if drums:
-            same = [j for j, k in enumerate(kinds) if k == kinds[i]]
-            rr = f' seq_length={len(same)} seq_position={same.index(i) + 1}' if len(same) > 1 else ''
-            lines.append(f"<region> sample={s['wav']} key={gm_key(kinds[i])}{rr}")
-        else: lines.append(f"<region> sample={s['wav']} key={36 + i}")
-    path = Path(out) / 'kit.sfz'
-    path.write_text('\n'.join(lines) + '\n')
-    return path

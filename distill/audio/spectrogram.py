@@ -12,7 +12,8 @@ from ..training.config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
 __all__ = ['hz_to_mel', 'mel_to_hz', 'mel_band_edges', 'mel_filterbank', 'spectral_convergence', 'griffin_lim',
-           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'features_to_waveform']
+           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'features_to_waveform', 'frame_rms', 'is_one_shot',
+           'ends_in_silence']
 
 # %% ../../nbs/11_spectrogram.ipynb #42b251b3
 def hz_to_mel(f): # frequency in Hz (float or array)
@@ -237,3 +238,31 @@ def features_to_waveform(front:AudioSpectrogram, # the front end the features ca
     with torch.no_grad():
         if isinstance(front, ComplexSpectrogram): return front.complex_mel_to_waveform(x, n_iter=n_iter, length=length)[:, 0]
         return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]
+
+# %% ../../nbs/11_spectrogram.ipynb #f16c746f
+def frame_rms(x:torch.Tensor, # sounds [..., samples]
+              hop:int, # samples per frame (the front end's `hop_length`)
+             ) -> torch.Tensor:
+    "The RMS level of each whole `hop`-sample frame `[..., frames]` (a last partial frame is left out)."
+    frames = x.shape[-1] // hop
+    return x[..., :frames * hop].reshape(*x.shape[:-1], frames, hop).pow(2).mean(-1).sqrt()
+
+def is_one_shot(clip:torch.Tensor, # a 1-D clip
+                spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
+                onset_s:float=0.1, # the loudest frame must start within this many seconds
+                drop_db:float=12.0, # and the last 50 ms must lie at least this far under it
+               ) -> bool:
+    "Whether `clip` is a one-shot: loudest near its start, and quieter by `drop_db` at its end."
+    spec = spectrogram or SpectrogramConfig()
+    sample_rate, hop = spec.sample_rate, spec.hop_length
+    rms = frame_rms(clip, hop)
+    if len(rms) < 2: return True                                   # shorter than two frames: a click
+    tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
+    return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
+
+def ends_in_silence(clip:torch.Tensor, # a 1-D clip
+                    spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
+                    chunk_s:float=1.0, # a training chunk: a shorter file ends, whatever its last moments hold
+                   ) -> bool:
+    "Whether a training file is a sound that ends, to be followed by silence: a one-shot, or shorter than a chunk."
+    return len(clip) < chunk_s * (spectrogram or SpectrogramConfig()).sample_rate or is_one_shot(clip, spectrogram)

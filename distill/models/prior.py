@@ -4,22 +4,16 @@
 
 # %% ../../nbs/52_prior.ipynb #3c6af0ce
 from __future__ import annotations
-import math, time, warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
-import soxr
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..training.config import PriorConfig, SpectrogramConfig
-from ..audio.spectrogram import AudioSpectrogram
-from .vqvae import ConvVQVAE
+from ..training.config import PriorConfig, check_value
 from ..progress import Progress
+from ..device import module_device
 
 # %% auto #0
-__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes',
-           'unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'frame_rms', 'is_one_shot', 'ends_in_silence',
-           'code_power', 'shifted_copy', 'augment_clips', 'encode_codes', 'PriorResult', 'train_prior']
+__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -155,11 +149,15 @@ def filter_logits(logits:torch.Tensor, # next-code logits [..., K]
     return logits
 
 # %% ../../nbs/52_prior.ipynb #c859bbdd
-def check_sampling(temperature, top_k, top_p):
-    "Raise a ValueError naming the first sampling setting out of range."
-    if not (isinstance(temperature, (int, float)) and temperature > 0): raise ValueError(f"temperature must be positive, got {temperature!r}")
-    if top_k is not None and top_k < 1: raise ValueError(f"top-k must be at least 1, got {top_k!r}")
-    if top_p is not None and not 0 < top_p <= 1: raise ValueError(f"top-p must be in (0, 1], got {top_p!r}")
+def check_sampling(temperature:float, # must be positive
+                   top_k:int|None, # at least 1, or None
+                   top_p:float|None, # in (0, 1], or None
+                  ):
+    "Raise a `BadValue` naming the first sampling setting out of range."
+    check_value(isinstance(temperature, (int, float)) and temperature > 0, f"{{temperature}} must be positive, got {temperature!r}",
+                temperature='temperature')
+    check_value(top_k is None or top_k >= 1, f"{{top_k}} must be at least 1, got {top_k!r}", top_k='top-k')
+    check_value(top_p is None or 0 < top_p <= 1, f"{{top_p}} must be in (0, 1], got {top_p!r}", top_p='top-p')
 
 @contextmanager
 def _one_thread(dev):
@@ -186,7 +184,7 @@ def sample_codes(prior:CodePrior, # a trained prior
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` or filling in `given` if one is given."
     check_sampling(temperature, top_k, top_p)
     prior.eval()
-    dev = prior.head.weight.device
+    dev = module_device(prior)
     g = torch.Generator(dev).manual_seed(seed)
     tpc, total = prior.tokens_per_column, columns * prior.tokens_per_column
     keep = max(1, prior.context_columns // 2) * tpc                  # kept when the window slides
@@ -221,265 +219,3 @@ def sample_codes(prior:CodePrior, # a trained prior
                 above = out[:, base + pos - tpc:base + pos - tpc + 1] if pos >= tpc else torch.full_like(tok, prior.K)
                 logits = prior.run(tok, above, pos, caches, kind)[:, -1]
     return prior.from_order(out[:, :total])
-
-# %% ../../nbs/52_prior.ipynb #4c005960
-def unigram_bits(train:list[torch.Tensor], # training code sequences (one per file)
-                 held_out:list[torch.Tensor], # held-out code sequences
-                 codebook_size:int, # codes per level K
-                 levels:int, # residual levels Q
-                ) -> float:
-    "Held-out bits per code of the per-level code frequencies of `train` (add-one smoothed)."
-    tr, ho = torch.cat(train).view(-1, levels), torch.cat(held_out).view(-1, levels)
-    counts = torch.stack([torch.bincount(tr[:, q], minlength=codebook_size) for q in range(levels)]).double() + 1
-    logp = (counts / counts.sum(1, keepdim=True)).log2()
-    return -logp.gather(1, ho.T).mean().item()
-
-def repeat_bits(train:list[torch.Tensor], # training code sequences (one per file)
-                held_out:list[torch.Tensor], # held-out code sequences
-                codebook_size:int, # codes per level K
-                levels:int, # residual levels Q
-                rows:int, # frequency rows
-               ) -> float:
-    "Held-out bits per code of 'repeat the previous column's code' (repeat probability per level fitted on `train`)."
-    tpc = rows * levels
-    def pairs(seqs):
-        cur = torch.cat([s[tpc:] for s in seqs]).view(-1, levels)
-        return cur, torch.cat([s[:-tpc] for s in seqs]).view(-1, levels)
-    cur, prev = pairs(train)
-    p = ((cur == prev).double().sum(0) + 1) / (len(cur) + 2)
-    first = [s[:tpc] for s in held_out]
-    bits = unigram_bits(train, first, codebook_size, levels) * sum(map(len, first))
-    cur, prev = pairs(held_out)
-    same = (cur == prev).double()
-    bits -= (same * p.log2() + (1 - same) * ((1 - p) / (codebook_size - 1)).log2()).sum().item()
-    return bits / sum(map(len, held_out))
-
-# %% ../../nbs/52_prior.ipynb #b892c60c
-def _windows(seq, context, tpc, g=None):
-    "Column-aligned windows of at most `context` codes covering `seq`: random offsets with a generator `g`, else consecutive."
-    n = len(seq)
-    if n <= context: return [seq]
-    if g is None: return [seq[i:i + context] for i in range(0, n, context)]
-    starts = torch.randint((n - context) // tpc + 1, (math.ceil(n / context),), generator=g) * tpc
-    return [seq[s:s + context] for s in starts.tolist()]
-
-def _batches(windows, batch_size):
-    "Batches of (window, kind) pairs: the windows padded at the end with -1 (ignored by the loss; causal attention never sees it), the kinds (None: no kinds)."
-    for i in range(0, len(windows), batch_size):
-        w = windows[i:i + batch_size]
-        L = max(len(x) for x, _ in w)
-        yield (torch.stack([F.pad(x, (0, L - len(x)), value=-1) for x, _ in w]),
-               None if w[0][1] is None else torch.tensor([k for _, k in w]))
-
-def prior_bits(prior:CodePrior, # the prior
-               seqs:list[torch.Tensor], # code sequences (one per file)
-               batch_size:int=16, # windows per batch
-               kinds:list[int]|None=None, # each sequence's kind (a prior with kinds needs them)
-              ) -> float:
-    "Mean bits per code of `prior` over every code of `seqs` (in consecutive context windows)."
-    prior.eval()
-    total, n = 0.0, 0
-    dev = prior.head.weight.device
-    kinds = kinds or [None] * len(seqs)
-    with torch.no_grad():
-        for y, k in _batches([(w, kd) for s, kd in zip(seqs, kinds) for w in _windows(prior.to_order(s), prior.context, prior.tokens_per_column)], batch_size):
-            y = y.to(dev)
-            total += F.cross_entropy(prior(y.clamp(min=0), None if k is None else k.to(dev)).transpose(1, 2), y, ignore_index=-1, reduction='sum').item()
-            n += int((y >= 0).sum())
-    return total / n / math.log(2)
-
-# %% ../../nbs/52_prior.ipynb #2241e761
-def fit_prior(prior:CodePrior, # the prior to train (in place)
-              train:list[torch.Tensor], # training code sequences (one per file)
-              held_out:list[torch.Tensor], # held-out code sequences (may be empty)
-              config:PriorConfig|None=None, # training settings (default `PriorConfig()`)
-              minutes:float|None=None, # a time budget: epochs are re-planned to fill it (instead of `config.max_epochs`)
-              seed:int=0, # seeds the windows, the corruption and dropout
-              progress:bool=True, # show a progress bar
-              train_kinds:list[int]|None=None, # each training sequence's kind (a prior with kinds needs them)
-              held_kinds:list[int]|None=None, # each held-out sequence's kind
-             ) -> dict:
-    "Train `prior`, keep its best held-out weights; the history (bits per code per epoch) and seconds."
-    c = config or PriorConfig()
-    g = torch.Generator().manual_seed(seed); torch.manual_seed(seed)
-    train = [prior.to_order(s) for s in train]                     # held-out ones are reordered by `prior_bits`
-    dev = prior.head.weight.device
-    opt = torch.optim.AdamW(prior.parameters(), lr=c.learning_rate, weight_decay=c.weight_decay)
-    n_windows = sum(math.ceil(len(s) / prior.context) for s in train)
-    plan = dict(epochs=c.max_epochs, steps_per_epoch=math.ceil(n_windows / c.batch_size))
-    def lr_at(step):
-        total = max(1, plan['epochs'] * plan['steps_per_epoch'])
-        return min(1.0, (step + 1) / 20) * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total)))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_at)
-    history, best, best_state, t0, epoch = dict(train=[], val=[]), float('inf'), None, time.perf_counter(), 0
-    with Progress(plan['epochs'], 'prior', quiet=not progress) as bar:
-        while epoch < plan['epochs']:
-            prior.train()
-            wins = [(w, k) for s, k in zip(train, train_kinds or [None] * len(train)) for w in _windows(s, prior.context, prior.tokens_per_column, g)]
-            total, count = 0.0, 0
-            for y, kind in _batches([wins[i] for i in torch.randperm(len(wins), generator=g)], c.batch_size):
-                x = y.clamp(min=0)
-                if c.token_corruption:
-                    x = torch.where(torch.rand(x.shape, generator=g) < c.token_corruption, torch.randint(prior.K, x.shape, generator=g), x)
-                x, y = x.to(dev), y.to(dev)
-                loss = F.cross_entropy(prior(x, None if kind is None else kind.to(dev)).transpose(1, 2), y, ignore_index=-1)
-                opt.zero_grad(set_to_none=True); loss.backward()
-                torch.nn.utils.clip_grad_norm_(prior.parameters(), 1.0); opt.step(); sched.step()
-                k = int((y >= 0).sum()); total += loss.item() * k; count += k
-            history['train'].append(total / count / math.log(2))
-            val = prior_bits(prior, held_out, c.batch_size, held_kinds) if held_out else None
-            history['val'].append(val)
-            if val is not None and val < best: best, best_state = val, {k: v.clone() for k, v in prior.state_dict().items()}
-            epoch += 1
-            if minutes is not None:                                  # re-plan from the mean epoch so far: the budget, not
-                per_epoch = (time.perf_counter() - t0) / epoch        # max_epochs, says when to stop (the best epoch is kept)
-                plan['epochs'] = max(epoch, int(minutes * 60 / per_epoch))
-                bar.set_total(plan['epochs'])
-            bar.update(1, train=round(history['train'][-1], 3), **({} if val is None else dict(val=round(val, 3))))
-    if best_state is not None: prior.load_state_dict(best_state)
-    prior.eval()
-    history['seconds'] = time.perf_counter() - t0
-    final_train = history['train'][history['val'].index(best)] if best_state is not None else None
-    if final_train is not None and best > 1.5 * final_train + 0.5:
-        warnings.warn(f"the prior may be memorising its training files: {final_train:.2f} bits per code on them against "
-                      f"{best:.2f} on held-out files; its samples may be near-copies (a smaller prior or more files help)", stacklevel=2)
-    return history
-
-# %% ../../nbs/52_prior.ipynb #f16c746f
-def frame_rms(x:torch.Tensor, # sounds [..., samples]
-              hop:int=512, # samples per frame
-             ) -> torch.Tensor:
-    "The RMS level of each whole `hop`-sample frame `[..., frames]` (a last partial frame is left out)."
-    frames = x.shape[-1] // hop
-    return x[..., :frames * hop].reshape(*x.shape[:-1], frames, hop).pow(2).mean(-1).sqrt()
-
-def is_one_shot(clip:torch.Tensor, # a 1-D clip
-                sample_rate:int=48000, # its rate
-                onset_s:float=0.1, # the loudest frame must start within this many seconds
-                drop_db:float=12.0, # and the last 50 ms must lie at least this far under it
-               ) -> bool:
-    "Whether `clip` is a one-shot: loudest near its start, and quieter by `drop_db` at its end."
-    hop, rms = 512, frame_rms(clip)
-    if len(rms) < 2: return True                                   # shorter than two frames: a click
-    tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
-    return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
-
-def ends_in_silence(clip:torch.Tensor, # a 1-D clip
-                    sample_rate:int=48000, # its rate
-                    chunk_s:float=1.0, # a training chunk: a shorter file ends, whatever its last moments hold
-                   ) -> bool:
-    "Whether a training file is a sound that ends, to be followed by silence: a one-shot, or shorter than a chunk."
-    return len(clip) < chunk_s * sample_rate or is_one_shot(clip, sample_rate)
-
-# %% ../../nbs/52_prior.ipynb #0b259606
-def code_power(codes:list[torch.Tensor], # the training files' code sequences `[columns*rows*levels]`, as encoded
-               mels:list[torch.Tensor], # the log-mels `[n_mels, frames]` they were encoded from
-               rows:int, # the codec's frequency rows
-               levels:int, # its quantizer levels
-               codebook_size:int, # its codes per level K
-               frames:int, # log-mel frames per code column (the codec's `time_downsample`)
-              ) -> torch.Tensor:
-    "Each row's level-0 codes' mean mel power in training `[rows, K]`; a code never used in a row gets the row's loudest."
-    ids, cells = [], []
-    for seq, mel in zip(codes, mels):
-        g = seq.view(-1, rows, levels)[:, :, 0]                                       # level 0: [columns, rows]
-        C = len(g)
-        p = F.pad(torch.expm1(mel.double().clamp(min=0)), (0, C * frames - mel.shape[1]))
-        cells.append(p.reshape(rows, -1, C, frames).mean((1, 3)).T)                  # each cell's mean mel power [columns, rows]
-        ids.append(g + torch.arange(rows) * codebook_size)                           # row r's code k counted at r*K + k
-    ids, cells = torch.cat(ids).flatten(), torch.cat(cells).flatten()
-    total = torch.bincount(ids, cells, minlength=rows * codebook_size).view(rows, -1)
-    count = torch.bincount(ids, minlength=rows * codebook_size).view(rows, -1)
-    power = total / count.clamp(min=1)
-    return torch.where(count > 0, power, power.amax(1, keepdim=True)).float()
-
-
-# %% ../../nbs/52_prior.ipynb #49361630
-def shifted_copy(clip:torch.Tensor, # a 1-D clip
-                 sample_rate:int, # its rate
-                 gain_db:float=0.0, # gain in dB
-                 semitones:float=0.0, # pitch shift (and 2^(-semitones/12) times the duration)
-                 delay:int=0, # samples of silence before it
-                ) -> torch.Tensor:
-    "A gained, pitch-shifted (by resampling) and delayed copy of `clip`."
-    x = clip * 10 ** (gain_db / 20)
-    if semitones:
-        x = torch.from_numpy(soxr.resample(x.numpy(), sample_rate, round(sample_rate * 2 ** (-semitones / 12)))).to(clip.dtype)
-    return F.pad(x, (delay, 0))
-
-def augment_clips(clips:list[torch.Tensor], # 1-D clips
-                  copies:int, # shifted copies of each
-                  sample_rate:int, # their rate
-                  max_delay:int, # the longest delay, in samples
-                  seed:int=0, # seeds the draws
-                 ) -> list[torch.Tensor]:
-    "`copies` copies of each clip, gain in [-6, 6] dB, pitch in [-2, 2] semitones and delay in [0, max_delay) drawn uniformly."
-    g = torch.Generator().manual_seed(seed)
-    u = lambda lo, hi: lo + (hi - lo) * torch.rand(1, generator=g).item()
-    return [shifted_copy(c.cpu(), sample_rate, u(-6, 6), u(-2, 2), int(u(0, max_delay))) for c in clips for _ in range(copies)]
-
-# %% ../../nbs/52_prior.ipynb #9695a427
-@torch.no_grad()
-def encode_codes(codec:ConvVQVAE, # a trained codec (used in eval mode, unchanged)
-                 clips:list[torch.Tensor], # 1-D clips at the codec's sample rate, any length
-                 spectrogram:SpectrogramConfig|None=None, # the codec's front end
-                ) -> tuple[list[torch.Tensor], int]:
-    "Each clip's code sequence (whole file, time column by time column) and the grid's number of rows."
-    codec.eval()
-    front = AudioSpectrogram(spectrogram).to(codec.decoder.net[0].weight.device)
-    seqs, rows = [], None
-    for clip in clips:
-        z = codec.encode(front.waveform_to_mel(clip.to(front.window.device)[None, None]))
-        rows = z.shape[2]
-        seqs.append(codes_to_sequence(codec.quantize(z)[1], rows)[0].cpu())
-    return seqs, rows
-
-# %% ../../nbs/52_prior.ipynb #a3db3650
-@dataclass
-class PriorResult:
-    "A trained prior, its training history and its held-out figures against the baselines."
-    prior: CodePrior
-    history: dict
-    figures: dict
-
-def train_prior(codec:ConvVQVAE, # a trained codec
-                train_clips:list[torch.Tensor], # the codec's training files (1-D clips)
-                held_out_clips:list[torch.Tensor], # its validation files
-                spectrogram:SpectrogramConfig|None=None, # the codec's front end
-                config:PriorConfig|None=None, # default: `PriorConfig()`
-                minutes:float|None=None, # a time budget for the prior's training
-                seed:int=0, # seeds the initialisation and every draw
-                progress:bool=True, # show a progress bar
-                one_shot:bool|None=None, # follow every file (True), none (False) or each that ends (None: `ends_in_silence`) by silence
-                train_kinds:list[int]|None=None, # each training file's kind, 0..kinds-1 (None: a corpus without kinds)
-                held_kinds:list[int]|None=None, # each held-out file's kind
-               ) -> PriorResult:
-    "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
-    c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
-    ends = lambda clips: [ends_in_silence(x, spec.sample_rate) if one_shot is None else one_shot for x in clips]
-    column = codec.time_downsample * spec.hop_length                         # samples of a code column
-    window = c.context_columns * column                                      # samples of a whole context window
-    pad = lambda clips, ends: [F.pad(x, (0, max(0, window - len(x)))) if e else x for x, e in zip(clips, ends)]
-    extra = augment_clips(train_clips, c.augment_copies, spec.sample_rate, column // 2, seed) if c.augment_copies else []
-    train_ends = ends(train_clips)
-    padded = pad(train_clips + extra, train_ends + [e for e in train_ends for _ in range(c.augment_copies)])
-    train, rows = encode_codes(codec, padded, spectrogram)
-    front = AudioSpectrogram(spectrogram)
-    mels = [front.waveform_to_mel(x[None, None])[0, 0] for x in padded]             # what the codec heard: each code's loudness
-    held_out = encode_codes(codec, pad(held_out_clips, ends(held_out_clips)), spectrogram)[0] if held_out_clips else []
-    q = codec.quantizer
-    torch.manual_seed(seed)
-    kinds = max(train_kinds + (held_kinds or [])) + 1 if train_kinds else 0
-    train_kinds = train_kinds and train_kinds + [k for k in train_kinds for _ in range(c.augment_copies)]   # the copies' kinds
-    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first, kinds)
-    prior.to(codec.decoder.net[0].weight.device)
-    history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
-    figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
-                   held_out_codes=sum(map(len, held_out)), ending_files=sum(train_ends), files=len(train_ends),
-                   one_shot=sum(train_ends) >= len(train_ends) / 2,     # the corpus-level judgement that remains (generation's)
-                   code_power=code_power(train, mels, rows, q.num_quantizers, q.codebook_size, codec.time_downsample).tolist())
-    if held_out:
-        figures.update(bits_per_code=prior_bits(prior, held_out, c.batch_size, held_kinds),
-                       unigram_bits=unigram_bits(train, held_out, q.codebook_size, q.num_quantizers),
-                       repeat_bits=repeat_bits(train, held_out, q.codebook_size, q.num_quantizers, rows))
-    return PriorResult(prior, history, figures)

@@ -9,15 +9,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from .vqvae import VQEncoder
+from .vqvae import VQEncoder, _up   # `_up`: the RVQ-VAE's decoder block (transposed conv, GroupNorm, LeakyReLU), here without dropout
+from ..device import module_device
 
 # %% auto #0
 __all__ = ['ConvVAE', 'AggregatePosterior', 'slerp']
 
 # %% ../../nbs/22_vae.ipynb #7dd7e1d6
-def _up(a, b):
-    return nn.Sequential(nn.ConvTranspose2d(a, b, 4, stride=2, padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2))
-
 class ConvVAE(nn.Module):
     "Convolutional VAE on [B, in_channels, n_mels, n_frames] mels with a `latent_dim` Gaussian latent."
     def __init__(self, latent_dim:int=64, # size of the latent vector
@@ -36,7 +34,7 @@ class ConvVAE(nn.Module):
         self.encoder = VQEncoder(256, dropout, in_channels)
         self.mu, self.logvar = nn.Linear(flat, latent_dim), nn.Linear(flat, latent_dim)
         self.expand = nn.Linear(latent_dim, flat)
-        self.decoder = nn.Sequential(_up(256, 128), _up(128, 64), _up(64, 32), nn.ConvTranspose2d(32, in_channels, 4, stride=2, padding=1))
+        self.decoder = nn.Sequential(_up(256, 128, 0.0), _up(128, 64, 0.0), _up(64, 32, 0.0), nn.ConvTranspose2d(32, in_channels, 4, stride=2, padding=1))
 
     def encode(self, x:torch.Tensor, # mel [B, in_channels, n_mels, n_frames]
               ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -65,7 +63,7 @@ class ConvVAE(nn.Module):
     def sample(self, n:int, # number of mels
               ) -> torch.Tensor:
         "`n` mels decoded from the prior N(0, I)."
-        return self.decode(torch.randn(n, self.hparams['latent_dim'], device=self.expand.weight.device))
+        return self.decode(torch.randn(n, self.hparams['latent_dim'], device=module_device(self)))
 
 # %% ../../nbs/22_vae.ipynb #414f2e8d
 @patch
@@ -95,7 +93,7 @@ def decode_chunks(self:ConvVAE, z:torch.Tensor, # latents [B, chunks, latent_dim
 def silence(self:ConvVAE) -> torch.Tensor:
     "The mean latent [latent_dim] of an all-zero chunk (a log-mel of 0 is silence)."
     C, M, N = (self.hparams[k] for k in ('in_channels', 'n_mels', 'n_frames'))
-    return self.encode(torch.zeros(1, C, M, N, device=self.expand.weight.device))[0][0]
+    return self.encode(torch.zeros(1, C, M, N, device=module_device(self)))[0][0]
 
 # %% ../../nbs/22_vae.ipynb #b32608e0
 class AggregatePosterior(nn.Module):

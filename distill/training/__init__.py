@@ -12,8 +12,9 @@ from .config import (LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae
 
 # %% ../../nbs/55_training_api.ipynb #93ab0947
 def __getattr__(name):
-    "Load the training loop's public names (`train_vqvae`, `train_vae`, ...) on first use."
+    "Load the training entry points (`train_vqvae`, `train_vae`, `reconstruct`, `write_report`, ...) on first use."
     if not name.startswith('__'):
-        loop = importlib.import_module('distill.training.loop')
-        if name in loop.__all__: return getattr(loop, name)
+        for module in ('distill.training.trainers', 'distill.training.report'):
+            m = importlib.import_module(module)
+            if name in m.__all__: return getattr(m, name)
     raise AttributeError(f"module 'distill.training' has no attribute {name!r}")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, fields
 import typing
 
 # %% auto #0
-__all__ = ['ConfigError', 'Config', 'SpectrogramConfig', 'ComplexSpectrogramConfig', 'VQVAEConfig', 'get_adaptive_vqvae_config',
-           'LossConfig', 'TrainingConfig', 'PriorConfig', 'get_adaptive_prior_config']
+__all__ = ['ConfigError', 'BadValue', 'check_value', 'Config', 'SpectrogramConfig', 'ComplexSpectrogramConfig', 'VQVAEConfig',
+           'get_adaptive_vqvae_config', 'LossConfig', 'TrainingConfig', 'PriorConfig', 'get_adaptive_prior_config']
 
 # %% ../../nbs/00_config.ipynb #5df89640
 class ConfigError(ValueError):
@@ -21,6 +21,24 @@ def _require(ok:bool, # the condition that must hold
              why:str): # what is wrong, phrased for the user
     "Raise `ConfigError` naming `name` unless `ok`."
     if not ok: raise ConfigError(f"{name}: {why}")
+
+# %% ../../nbs/00_config.ipynb #6ea84204
+class BadValue(ValueError):
+    "An argument out of range: the message names it as the library spells it; `for_cli` as the command-line option."
+    def __init__(self, template:str, # the message, with `{option}` where each argument's name goes
+                 **names): # option -> the argument's name in the library's message (e.g. top_p='top-p')
+        self.template, self.names = template, names
+        super().__init__(template.format(**names))
+
+    def for_cli(self) -> str:
+        "The message with each argument named as its option (`--top_p`)."
+        return self.template.format(**{k: f'--{k}' for k in self.names})
+
+def check_value(ok:bool, # the condition that must hold
+                template:str, # the message if it does not, with `{option}` fields
+                **names): # option -> the argument's name in the library's message
+    "Raise `BadValue` unless `ok`."
+    if not ok: raise BadValue(template, **names)
 
 # %% ../../nbs/00_config.ipynb #5ffc7e90
 @dataclass
