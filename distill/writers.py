@@ -212,7 +212,7 @@ def write_index_page(folder:str|Path, # the folder the sounds are in
     path.write_text(_page(title, body))
     return path
 
-# %% ../nbs/48_writers.ipynb #abbbb527
+# %% ../nbs/48_writers.ipynb #8597f80b
 def write_sounds(out:str|Path, # folder to write into (created if needed)
                  waves:torch.Tensor, # [n, samples], peak-normalised
                  mels:torch.Tensor, # [n, C, n_mels, T]: the log-mels to draw (channel 0)
