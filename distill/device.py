@@ -4,15 +4,14 @@
 
 # %% ../nbs/06_device.ipynb #161076c2
 from __future__ import annotations
-import atexit, os, subprocess, sys, tempfile, textwrap
-from pathlib import Path
+import atexit, os
 import torch
 import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['DeviceError', 'available_devices', 'get_device', 'describe_device', 'module_device', 'is_distributed', 'rank',
            'world_size', 'is_main_process', 'init_distributed', 'leave_distributed', 'all_reduce_sum_', 'broadcast_',
-           'gather_rows', 'barrier', 'torchrun']
+           'gather_rows', 'barrier']
 
 # %% ../nbs/06_device.ipynb #f8fcc4cc
 class DeviceError(ValueError):
@@ -124,15 +123,3 @@ def gather_rows(t:torch.Tensor, # rows [N_rank, ...]; N may differ between proce
 def barrier():
     "Wait until every process gets here."
     if is_distributed(): dist.barrier()
-
-# %% ../nbs/06_device.ipynb #5ae10392
-def torchrun(script:str, # Python source to run in every process (dedented first)
-             nproc:int=2, # processes
-             *args, # command-line arguments for the script
-            ) -> str:
-    "Run `script` under `torchrun --standalone` on `nproc` CPU processes (one thread each); its output, or a RuntimeError with it."
-    path = Path(tempfile.mkdtemp()) / 'script.py'; path.write_text(textwrap.dedent(script))
-    r = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}',
-                        str(path), *map(str, args)], capture_output=True, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
-    if r.returncode: raise RuntimeError(f"torchrun failed (exit {r.returncode}):\n" + r.stdout[-3000:] + r.stderr[-3000:])
-    return r.stdout

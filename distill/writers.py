@@ -5,7 +5,6 @@
 # %% ../nbs/48_writers.ipynb #112f1c82
 from __future__ import annotations
 import html, json, re
-from html.parser import HTMLParser
 from pathlib import Path
 import numpy as np
 import torch
@@ -17,7 +16,7 @@ from .training.config import check_value
 
 # %% auto #0
 __all__ = ['NEAR_COPY', 'GM_DRUMS', 'check_wav', 'write_wav', 'draw_mel', 'save_mel_png', 'plot_losses', 'plot_codebooks',
-           'report_page', 'write_summary', 'write_index_page', 'write_sounds', 'gm_key', 'write_kit', 'check_page']
+           'report_page', 'write_summary', 'write_index_page', 'write_sounds', 'gm_key', 'write_kit']
 
 # %% ../nbs/48_writers.ipynb #abbbb527
 def check_wav(bit_depth:int, # bits per sample: 16 or 24
@@ -281,29 +280,3 @@ def write_kit(out:str|Path, # the folder the WAVs are in
     path = Path(out) / 'kit.sfz'
     path.write_text('\n'.join(lines) + '\n')
     return path
-
-# %% ../nbs/48_writers.ipynb #5eb5655b
-_VOID = {'meta', 'img', 'br', 'hr', 'input', 'link', 'source', 'col', 'area', 'base', 'embed', 'track', 'wbr'}
-
-def check_page(path:str|Path, # an HTML page written by `report_page` or `write_index_page`
-              ) -> dict:
-    "Parse the page strictly; raise ValueError on a nesting error or a missing/unreadable linked file; the links by tag."
-    path = Path(path)
-    stack, links, errors = [], {'img': [], 'audio': []}, []
-    class P(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            if tag in links and 'src' in a: links[tag].append(a['src'])
-            if tag not in _VOID: stack.append((tag, self.getpos()))
-        def handle_endtag(self, tag):
-            if not stack or stack[-1][0] != tag: errors.append(f"</{tag}> at line {self.getpos()[0]} closes {stack[-1][0] if stack else 'nothing'}")
-            else: stack.pop()
-    P().feed(path.read_text())
-    if stack: errors.append('unclosed: ' + ', '.join(f'<{t}> (line {l})' for t, (l, _) in stack))
-    for src in links['img'] + links['audio']:
-        if not (path.parent / src).is_file(): errors.append(f"{src}: linked but not in {path.parent}")
-    for src in links['audio']:
-        try: sf.info(path.parent / src)
-        except Exception as e: errors.append(f"{src}: not a readable sound file ({e})")
-    if errors: raise ValueError(f"{path}: " + '; '.join(errors))
-    return links
