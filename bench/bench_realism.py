@@ -55,7 +55,8 @@ import soxr
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
 from distill.training.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
-from distill.audio.spectrogram import AudioSpectrogram, front_end, features_to_waveform
+from distill.audio.spectrogram import AudioSpectrogram, front_end
+from distill.audio.inversion import features_to_waveform
 from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
 from distill.generation import fit_generator, generate

@@ -1,33 +1,37 @@
 """The sound path's error budget: where the distance between a sound and what distill gives back comes from.
 
-Usage: python bench/bench_sound_path.py [--kits gmrock tr808] [--models DIR] [--unquantized-minutes M] [--out DIR]
+Usage: python bench/bench_sound_path.py [--kits gmrock tr808 lmms_drums lmms_texture] [--models DIR] [--unquantized-minutes M] [--out DIR]
 
 On the held-out files of each kit (the split of `bench_realism.py`; the first second of each file,
 peak-normalised to 0.95 as `load_corpus` normalises), every row takes one more step of the path away from the
 original, so the growth from row to row is that step's share of the error:
 
-- Griffin-Lim from the true linear STFT magnitude (64 fast iterations): the cost of a random start phase;
-- Griffin-Lim from the true log-mel (64 iterations, today's path; and 256): plus what the mel
-  filterbank's pseudo-inverse cannot give back (the linear magnitude within each band);
-- the codec (`--models DIR/KIT/model.distill`, a `bench_realism.py --out` folder: a codec trained as
-  `distill_train --minutes M` trains it) decoding its first q of Q quantizer levels, then today's
-  Griffin-Lim: plus the codec's error at each bit rate (quantizer dropout trains every depth);
-- the codec's unquantized latent decoded (its encoder and decoder alone; the decoder was trained on
-  quantized latents, so this says little of the autoencoder's own error);
+- from the true linear STFT magnitude: Griffin-Lim (64 fast iterations) from a random phase, and from PGHI's
+  phase (16): the cost of the phase alone;
+- from the true log-mel: today's path (the filterbank's pseudo-inverse, Griffin-Lim 64 from a random phase;
+  and 256), non-negative least squares + Griffin-Lim 16, and distill's way back now (`features_to_waveform`:
+  NNLS, PGHI, Griffin-Lim 16): plus what the mel filterbank hides (the linear magnitude within each band);
+- with `--models DIR` (a `bench_realism.py --out` folder holding KIT/model.distill, a codec trained as
+  `distill_train --minutes M` trains it): the codec decoding its first q of Q quantizer levels, the new way
+  back, and at full depth today's way (plus the codec's error at each bit rate: quantizer dropout trains
+  every depth); its unquantized latent decoded (the decoder was trained on quantized latents, so this says
+  little of the autoencoder's own error);
 - with `--unquantized-minutes M`: the same autoencoder trained without its quantizer (the latent goes to
   the decoder as it is) for M minutes, as `train_vqvae` trains the codec otherwise (give the codec's own
   budget, 8 for a `--minutes 10` run): the autoencoder's capacity and budget, without the bits.
 
 Per row: the multi-resolution STFT distance to the original (auraloss, FFT sizes 256/512/1024/2048, hops a
 quarter, median over files), the same over today's path (the ceiling ratio of `bench_realism.py`, at these
-resolutions), and the realism of the same step applied to the training files, in both feature spaces of
-`bench_realism.py` (1: as real as held-out files). The codec's seconds per epoch come from its model file.
-Rows the sound-path issue asks for that this bench does not yet measure: budgets of 10 and 30 minutes side
-by side, PGHI and learned inversions.
+resolutions), the realism of the same step applied to the training files, in both feature spaces of
+`bench_realism.py` (1: as real as held-out files), and the seconds each row takes per second of sound. Then the
+sound-path issue's two inversion targets (the inversion alone 30% below today's; codec + inversion <= 1.0 of
+today's ceiling) and the terms of the budget, largest named. Not measured here: budgets of 10 and 30 minutes
+side by side, learned inversions.
 """
-import argparse, contextlib, statistics, sys, tempfile, warnings
+import argparse, contextlib, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 import auraloss
 
@@ -36,6 +40,7 @@ from bench_realism import HELD_OUT, split_kit, first_seconds, features, FRONT   
 from distill.audio.io import load_audio
 from distill.audio.realism import RealismScale
 from distill.audio.spectrogram import griffin_lim
+from distill.audio.inversion import features_to_waveform, nnls_magnitude, pghi
 from distill.models.persistence import load_model
 from distill.models.vqvae import ConvVQVAE
 from distill.audio.io import load_corpus
@@ -74,29 +79,36 @@ def train_unquantized(kit, train_files, minutes, out):
     return res.model.eval(), res.history
 
 
-def paths(mf, unquantized_model=None):
-    "Each row's name and its function: sounds [n, SR] -> what that step of the path gives back [n, SR]."
+def paths(mf=None, unquantized_model=None):
+    "Each row's name and its function: sounds [n, SR] -> what that step of the path gives back [n, SR] (no codec rows without `mf`)."
     c = FRONT.config
+    new = lambda mel: features_to_waveform(FRONT, mel, 16, SR)                    # distill's way back now: NNLS, PGHI, 16 GL
+    old = lambda mel: features_to_waveform(FRONT, mel, 64, SR, method='griffin-lim')
     def true_magnitude(w): return griffin_lim(FRONT.stft(w[:, None]).abs(), c.n_fft, c.hop_length, 64, length=SR)
+    def true_magnitude_pghi(w):
+        mag = FRONT.stft(w[:, None]).abs()
+        phase = torch.from_numpy(np.stack([pghi(m, c.n_fft, c.hop_length) for m in mag.double().numpy()])).float()
+        return griffin_lim(mag, c.n_fft, c.hop_length, 16, phase=phase, length=SR)
     def log_mel(n_iter): return lambda w: FRONT.mel_to_waveform(FRONT(w[:, None]), n_iter=n_iter, length=SR)[:, 0]
-    def codec(q):
+    def nnls_gl(w): return griffin_lim(nnls_magnitude(torch.expm1(FRONT(w[:, None])[:, 0]), FRONT.filterbank), c.n_fft, c.hop_length, 16, length=SR)
+    rows = [('GL 64 from the true linear magnitude', true_magnitude), ('PGHI + GL 16 from the true linear magnitude', true_magnitude_pghi),
+            ('GL 256 from the true log-mel', log_mel(256)), ('GL 64 from the true log-mel (today)', log_mel(64)),
+            ('NNLS + GL 16 from the true log-mel', nnls_gl), ('NNLS + PGHI + GL 16 from the true log-mel (new)', lambda w: new(FRONT(w[:, None])))]
+    if mf is None: return rows
+    def codec(q, back=new):
         def run(w):
             x = FRONT(w[:, None])
-            mel = mf.model.decode_indices(mf.model(x)[1][..., :q], x.shape[-2:])
-            return FRONT.mel_to_waveform(mel, n_iter=64, length=SR)[:, 0]
+            return back(mf.model.decode_indices(mf.model(x)[1][..., :q], x.shape[-2:]))
         return run
     def unquantized(w):
         x = FRONT(w[:, None])
-        return FRONT.mel_to_waveform(mf.model.decode(mf.model.encode(x), x.shape[-2:]), n_iter=64, length=SR)[:, 0]
+        return new(mf.model.decode(mf.model.encode(x), x.shape[-2:]))
     def trained_unquantized(w):
-        x = FRONT(w[:, None])
-        with without_quantizer(): mel = unquantized_model(x)[0]
-        return FRONT.mel_to_waveform(mel, n_iter=64, length=SR)[:, 0]
+        with without_quantizer(): return new(unquantized_model(FRONT(w[:, None]))[0])
     Q = mf.model.quantizer.num_quantizers
-    extra = [('autoencoder trained unquantized, GL 64', trained_unquantized)] if unquantized_model is not None else []
-    return [('GL 64 from the true linear magnitude', true_magnitude), ('GL 256 from the true log-mel', log_mel(256)),
-            ('GL 64 from the true log-mel (today)', log_mel(64)), *extra, ('codec, latent not quantized, GL 64', unquantized),
-            *[(f'codec, {q} of {Q} levels, GL 64', codec(q)) for q in range(1, Q + 1)]]
+    extra = [('autoencoder trained unquantized, new', trained_unquantized)] if unquantized_model is not None else []
+    return rows + [*extra, ('codec, latent not quantized, new', unquantized), (f'codec, {Q} of {Q} levels, GL 64 (today)', codec(Q, old)),
+                   *[(f'codec, {q} of {Q} levels, new', codec(q)) for q in range(1, Q + 1)]]
 
 
 def kit_budget(kit, models, unquantized_minutes=None, out=None):
@@ -106,44 +118,53 @@ def kit_budget(kit, models, unquantized_minutes=None, out=None):
     train, held = load(train_files), load(held_files)
     f_train, f_held = features(train), features(held)
     scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
-    mf = load_model(Path(models) / kit / 'model.distill', device='cpu')
-    h = mf.history
-    print(f"\n== {kit}: {len(held)} held-out files, {len(train)} training files; codec {Path(models) / kit / 'model.distill'}: "
-          f"{len(h['train'])} epochs, {statistics.median(h['epoch_seconds']):.2f} s per epoch (median), "
-          f"{mf.model.quantizer.num_quantizers} levels of {mf.model.quantizer.codebook_size} codes", flush=True)
+    model_file = Path(models) / kit / 'model.distill' if models else None
+    mf = load_model(model_file, device='cpu') if model_file and model_file.exists() else None
+    print(f"\n== {kit}: {len(held)} held-out files, {len(train)} training files", flush=True)
+    if mf is not None:
+        h = mf.history
+        print(f"  codec {model_file}: {len(h['train'])} epochs, {statistics.median(h['epoch_seconds']):.2f} s per epoch (median), "
+              f"{mf.model.quantizer.num_quantizers} levels of {mf.model.quantizer.codebook_size} codes", flush=True)
+    else: print(f"  no codec at {model_file}: the inversion rows only", flush=True)
     ae = None
-    if unquantized_minutes:
+    if unquantized_minutes and mf is not None:
         ae, ah = train_unquantized(kit, train_files, unquantized_minutes, out)
         print(f"  autoencoder without quantizer: {len(ah['train'])} epochs in {unquantized_minutes} min, "
               f"{statistics.median(ah['epoch_seconds']):.2f} s per epoch (median)", flush=True)
-    print(f"  {'row':<40}{'distance':>9}{'/ today':>9}{'realism MFCC':>14}{'envelope':>10}")
+    print(f"  {'row':<50}{'distance':>9}{'/ today':>9}{'realism MFCC':>14}{'envelope':>10}{'s per s':>9}")
     rows = []
     with torch.no_grad():
         for name, fn in paths(mf, ae):
-            d = distance(fn(held), held)
+            t0 = time.perf_counter(); back = fn(held); seconds = (time.perf_counter() - t0) / len(held)
+            d = distance(back, held)
             made = features(fn(train))
-            rows.append(dict(name=name, distance=d, mfcc=scales['mfcc'].figures(made['mfcc'])['realism'],
+            rows.append(dict(name=name, distance=d, seconds=seconds, mfcc=scales['mfcc'].figures(made['mfcc'])['realism'],
                              env=scales['envelope'].figures(made['envelope'])['realism']))
     today = next(r['distance'] for r in rows if r['name'].endswith('(today)'))
     for r in rows:
-        print(f"  {r['name']:<40}{r['distance']:9.3f}{r['distance'] / today:9.2f}{r['mfcc']:14.2f}{r['env']:10.2f}", flush=True)
+        print(f"  {r['name']:<50}{r['distance']:9.3f}{r['distance'] / today:9.2f}{r['mfcc']:14.2f}{r['env']:10.2f}{r['seconds']:9.3f}", flush=True)
     d = {r['name']: r['distance'] for r in rows}
-    Q = mf.model.quantizer.num_quantizers
-    terms = {'random start phase (true magnitude vs the original)': d['GL 64 from the true linear magnitude'],
-             'the mel filterbank (true log-mel vs true magnitude)': d['GL 64 from the true log-mel (today)'] - d['GL 64 from the true linear magnitude'],
-             'the codec at full depth (vs the true log-mel)': d[f'codec, {Q} of {Q} levels, GL 64'] - d['GL 64 from the true log-mel (today)']}
-    if ae is not None:
-        terms = {**{k: v for k, v in terms.items() if not k.startswith('the codec')},
-                 'the autoencoder (trained unquantized, vs the true log-mel)': d['autoencoder trained unquantized, GL 64'] - d['GL 64 from the true log-mel (today)'],
-                 'the quantizer (the codec vs the unquantized autoencoder)': d[f'codec, {Q} of {Q} levels, GL 64'] - d['autoencoder trained unquantized, GL 64']}
+    new = d['NNLS + PGHI + GL 16 from the true log-mel (new)']
+    print(f"  the inversion alone, from true log-mels: {new:.3f} against today's {today:.3f}: {100 * (1 - new / today):.0f}% below (target: 30%)", flush=True)
+    terms = {'the phase (PGHI + 16 from the true magnitude vs the original)': d['PGHI + GL 16 from the true linear magnitude'],
+             'the mel filterbank (the new way from the true log-mel vs from the true magnitude)': new - d['PGHI + GL 16 from the true linear magnitude']}
+    if mf is not None:
+        Q = mf.model.quantizer.num_quantizers
+        codec = d[f'codec, {Q} of {Q} levels, new']
+        print(f"  codec + the new way back against today's ceiling (GL 64 from the true log-mel): ratio {codec / today:.2f} (target: <= 1.0; "
+              f"codec + today's GL 64: {d[f'codec, {Q} of {Q} levels, GL 64 (today)'] / today:.2f})", flush=True)
+        if ae is None: terms['the codec at full depth (vs the true log-mel, both the new way)'] = codec - new
+        else:
+            terms['the autoencoder (trained unquantized, vs the true log-mel)'] = d['autoencoder trained unquantized, new'] - new
+            terms['the quantizer (the codec vs the unquantized autoencoder)'] = codec - d['autoencoder trained unquantized, new']
     print('  terms: ' + '; '.join(f"{k} {v:+.3f}" for k, v in terms.items()) + f"; largest: {max(terms, key=terms.get)}", flush=True)
     return rows
 
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--kits', nargs='+', default=['gmrock', 'tr808'], choices=list(HELD_OUT))
-    ap.add_argument('--models', default='/tmp/runs/four_codecs', help="a bench_realism.py --out folder holding KIT/model.distill")
+    ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
+    ap.add_argument('--models', default=None, help="a bench_realism.py --out folder holding KIT/model.distill (without: the inversion rows only)")
     ap.add_argument('--unquantized-minutes', type=float, default=None, help="also train the autoencoder without its quantizer for this long")
     ap.add_argument('--out', default='/tmp/bench_sound_path_run', help="where the unquantized autoencoders are written")
     a = ap.parse_args()

@@ -73,7 +73,7 @@ def distill_reconstruct(
     model_file:Param("a model file written by distill_train", str, opt=False),
     files:Param("sound files to reconstruct", str, opt=False, nargs='+'),
     out:Param("folder for the reconstructed WAVs", str, required=True)=None,
-    n_iter:Param("Griffin-Lim iterations", int)=64,
+    n_iter:Param("Griffin-Lim iterations after PGHI's phase", int)=64,
     quiet:Param("no progress bar", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):
@@ -117,7 +117,7 @@ def distill_generate(
     kind:Param("the kind of sound to make, for a model trained on kind subfolders (default: kinds drawn by their share)", str)=None,
     bit_depth:Param("bits per sample of the WAVs: 16 or 24", int)=16,
     sample_rate:Param("sample rate of the WAVs (default: the model's); resampled with soxr", int)=None,
-    n_iter:Param("Griffin-Lim iterations", int)=16,
+    n_iter:Param("Griffin-Lim iterations after PGHI's phase", int)=16,
     quiet:Param("no progress bar", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):

@@ -109,7 +109,7 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
                 kind:str|None=None, # the kind to make, on a model with kinds (default: drawn by their share)
                 bit_depth:int=16, # bits per sample of the WAVs: 16 or 24
                 sample_rate:int|None=None, # rate of the WAVs (None: the model's)
-                n_iter:int=16, # Griffin-Lim iterations
+                n_iter:int=16, # Griffin-Lim iterations after PGHI's phase
                 progress:bool=True, # a progress bar while sampling
                 device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
                ) -> Sounds:

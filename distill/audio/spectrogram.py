@@ -12,8 +12,7 @@ from ..training.config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
 __all__ = ['hz_to_mel', 'mel_to_hz', 'mel_band_edges', 'mel_filterbank', 'spectral_convergence', 'griffin_lim',
-           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'features_to_waveform', 'frame_rms', 'is_one_shot',
-           'ends_in_silence']
+           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'frame_rms', 'is_one_shot', 'ends_in_silence']
 
 # %% ../../nbs/11_spectrogram.ipynb #42b251b3
 def hz_to_mel(f): # frequency in Hz (float or array)
@@ -228,16 +227,6 @@ def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained
     "`ComplexSpectrogram` for a complex-mel config, else `AudioSpectrogram`: waveform [B, 1, S] -> model features."
     return ComplexSpectrogram(spectrogram) if isinstance(spectrogram, ComplexSpectrogramConfig) else AudioSpectrogram(spectrogram)
 
-def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
-                         x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels
-                         n_iter:int=64, # Griffin-Lim iterations
-                         length:int|None=None, # samples to return
-                         seed:int=0, # Griffin-Lim's random starting phase (log-mels; complex mels start from their IF)
-                        ) -> torch.Tensor:
-    "Waveforms [B, S] from features, by Griffin-Lim (IF-initialised for complex mels)."
-    with torch.no_grad():
-        if isinstance(front, ComplexSpectrogram): return front.complex_mel_to_waveform(x, n_iter=n_iter, length=length)[:, 0]
-        return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]
 
 # %% ../../nbs/11_spectrogram.ipynb #f16c746f
 def frame_rms(x:torch.Tensor, # sounds [..., samples]
