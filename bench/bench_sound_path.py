@@ -37,7 +37,7 @@ import auraloss
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_realism import HELD_OUT, split_kit, first_seconds, features, FRONT   # one split, one feature set for every bench
-from distill.audio.io import load_audio
+from distill.audio.io import load_audio, AudioLoadError
 from distill.audio.realism import RealismScale
 from distill.audio.spectrogram import griffin_lim
 from distill.audio.inversion import features_to_waveform, nnls_magnitude, pghi
@@ -114,7 +114,14 @@ def paths(mf=None, unquantized_model=None):
 def kit_budget(kit, models, unquantized_minutes=None, out=None):
     "Print the kit's rows; the rows as dicts."
     train_files, held_files = split_kit(kit)
-    load = lambda files: first_seconds([(x := load_audio(f, SR)) * (0.95 / x.abs().max().clamp(min=1e-8)) for f in files])   # as load_corpus
+    def load(files):
+        "The first second of each readable file, peak-normalised as `load_corpus` does; an unreadable one is reported and skipped."
+        clips = []
+        for f in files:
+            try: x = load_audio(f, SR)
+            except AudioLoadError as e: print(f"  skipped: {e}", flush=True); continue
+            clips.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
+        return first_seconds(clips)
     train, held = load(train_files), load(held_files)
     f_train, f_held = features(train), features(held)
     scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
