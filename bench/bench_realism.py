@@ -21,8 +21,9 @@ For each of four corpora (see CONTRIBUTING.md for the two Debian packages they c
 2. Train on the training files as `distill_train FOLDER --minutes M` does (same defaults and budget
    split; `--set` changes `VQVAEConfig` fields, for ablations), then fit the generator.
 3. Print, on the first second of every file:
-   - the ceiling ratio: multi-resolution STFT distance (auraloss) of model + Griffin-Lim to the original
-     over the same for Griffin-Lim of the original log-mel, on the held-out files and on the run's own
+   - the ceiling ratio: multi-resolution STFT distance (auraloss) of model + distill's way back
+     (`features_to_waveform`: NNLS, PGHI, Griffin-Lim) to the original over the same for the old way
+     (pseudo-inverse, 64 Griffin-Lim iterations from a random phase) of the original log-mel, the fixed ceiling, on the held-out files and on the run's own
      validation files (the figure `bench_training.py` printed);
    - calibration of the scale: held-out real files (about 1), copies of the training files (novelty 0),
      the Griffin-Lim ceiling of the training files, decaying noise;
@@ -117,7 +118,7 @@ def features(waves):
 
 
 def ratio(mf, waves, n_iter=64):
-    "Ceiling ratio of a model on sounds [n, SR]: model + Griffin-Lim over Griffin-Lim alone; and both sets of sounds."
+    "Ceiling ratio of a model on sounds [n, SR]: model + the way back over the old Griffin-Lim of the true log-mel; and both sets of sounds."
     mr = auraloss.freq.MultiResolutionSTFTLoss()
     front = front_end(mf.spectrogram)
     with torch.no_grad():

@@ -38,24 +38,27 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
     pad = np.pad(np.log(np.maximum(magnitude, 1e-30)), 1, mode='edge')
     along_t = (pad[2:, 1:-1] - pad[:-2, 1:-1]) / 2 / scale + 2 * np.pi * hop_length / n_fft * np.arange(F)[:, None]
     along_f = -scale * (pad[1:-1, 2:] - pad[1:-1, :-2]) / 2 + np.pi       # the phase's step to the next frame / next bin
-    at, af, m = along_t.ravel(), along_f.ravel(), magnitude.ravel()
-    phase = np.zeros(F * T)
-    floor = tol * m.max()
-    left = m > floor                                                       # not yet reached, and loud enough to integrate
-    for start in np.argsort(-m):                                           # a new start where the integration ran out
+    W = T + 2                                                              # rows of the grid with a border never to be reached,
+    grid = lambda a: np.pad(a, 1).ravel().tolist()                         # as Python lists: the loop below reads them element by element
+    at, af, m = grid(along_t), grid(along_f), grid(magnitude)
+    floor = tol * magnitude.max()
+    left = grid(magnitude > floor)                                         # not yet reached, and loud enough to integrate
+    phase = [0.0] * len(m)
+    steps = ((1, at, 0.5), (-1, at, -0.5), (W, af, 0.5), (-W, af, -0.5))  # next/previous frame, next/previous bin
+    for start in np.argsort(-np.pad(magnitude, 1), axis=None).tolist():  # a new start where the integration ran out
         if m[start] <= floor: break
         if not left[start]: continue
         left[start] = False
         heap = [(-m[start], start)]
         while heap:
-            _, i = heapq.heappop(heap)
-            f, t = divmod(i, T)
-            for j, ok, a, b in ((i + 1, t + 1 < T, at, 1), (i - 1, t > 0, at, -1), (i + T, f + 1 < F, af, 1), (i - T, f > 0, af, -1)):
-                if ok and left[j]:
-                    phase[j] = phase[i] + b * (a[i] + a[j]) / 2
+            i = heapq.heappop(heap)[1]
+            for d, a, h in steps:
+                j = i + d
+                if left[j]:
+                    phase[j] = phase[i] + h * (a[i] + a[j])                 # the trapezoid rule between the two coefficients
                     left[j] = False
                     heapq.heappush(heap, (-m[j], j))
-    return phase.reshape(F, T)
+    return np.array(phase).reshape(F + 2, W)[1:-1, 1:-1]
 
 # %% ../../nbs/13_inversion.ipynb #b89e72be
 INVERSIONS = ('pghi', 'griffin-lim')
