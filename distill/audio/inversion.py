@@ -34,18 +34,23 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
         ) -> np.ndarray:
     "Phase `[F, T]` in radians for `magnitude`, by phase-gradient heap integration from its loudest coefficients."
     F, T = magnitude.shape
-    scale = 0.25645 * n_fft ** 2 / (hop_length * n_fft)                     # gamma of the Hann window, per hop and bin
-    pad = np.pad(np.log(np.maximum(magnitude, 1e-30)), 1, mode='edge')
-    along_t = (pad[2:, 1:-1] - pad[:-2, 1:-1]) / 2 / scale + 2 * np.pi * hop_length / n_fft * np.arange(F)[:, None]
-    along_f = -scale * (pad[1:-1, 2:] - pad[1:-1, :-2]) / 2 + np.pi       # the phase's step to the next frame / next bin
-    W = T + 2                                                              # rows of the grid with a border never to be reached,
-    grid = lambda a: np.pad(a, 1).ravel().tolist()                         # as Python lists: the loop below reads them element by element
-    at, af, m = grid(along_t), grid(along_f), grid(magnitude)
+    phase = np.zeros((F, T))
     floor = tol * magnitude.max()
-    left = grid(magnitude > floor)                                         # not yet reached, and loud enough to integrate
-    phase = [0.0] * len(m)
+    loud = magnitude > floor                                               # the coefficients to integrate
+    if not loud.any(): return phase
+    bins, frames = np.flatnonzero(loud.any(1)), np.flatnonzero(loud.any(0))
+    f0, f1, t0, t1 = max(bins[0] - 1, 0), min(bins[-1] + 2, F), max(frames[0] - 1, 0), min(frames[-1] + 2, T)
+    block = magnitude[f0:f1, t0:t1]                                        # the loud ones and a margin for their gradients:
+    H, W = block.shape[0] + 2, block.shape[1] + 2                          # a one-shot's silent tail costs nothing
+    scale = 0.25645 * n_fft ** 2 / (hop_length * n_fft)                     # gamma of the Hann window, per hop and bin
+    pad = np.pad(np.log(np.maximum(block, 1e-30)), 1, mode='edge')
+    along_t = (pad[2:, 1:-1] - pad[:-2, 1:-1]) / 2 / scale + 2 * np.pi * hop_length / n_fft * np.arange(f0, f1)[:, None]
+    along_f = -scale * (pad[1:-1, 2:] - pad[1:-1, :-2]) / 2 + np.pi       # the phase's step to the next frame / next bin
+    grid = lambda a: np.pad(a, 1).ravel().tolist()                         # a border never reached; Python lists, read one by one below
+    at, af, m, left = grid(along_t), grid(along_f), grid(block), grid(block > floor)
+    out = [0.0] * (H * W)
     steps = ((1, at, 0.5), (-1, at, -0.5), (W, af, 0.5), (-W, af, -0.5))  # next/previous frame, next/previous bin
-    for start in np.argsort(-np.pad(magnitude, 1), axis=None).tolist():  # a new start where the integration ran out
+    for start in np.argsort(-np.pad(block, 1), axis=None).tolist():      # a new start where the integration ran out
         if m[start] <= floor: break
         if not left[start]: continue
         left[start] = False
@@ -55,10 +60,11 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
             for d, a, h in steps:
                 j = i + d
                 if left[j]:
-                    phase[j] = phase[i] + h * (a[i] + a[j])                 # the trapezoid rule between the two coefficients
+                    out[j] = out[i] + h * (a[i] + a[j])                     # the trapezoid rule between the two coefficients
                     left[j] = False
                     heapq.heappush(heap, (-m[j], j))
-    return np.array(phase).reshape(F + 2, W)[1:-1, 1:-1]
+    phase[f0:f1, t0:t1] = np.array(out).reshape(H, W)[1:-1, 1:-1]
+    return phase
 
 # %% ../../nbs/13_inversion.ipynb #b89e72be
 INVERSIONS = ('pghi', 'griffin-lim')
