@@ -21,17 +21,14 @@ the steps taken and the seconds per second of sound of the inversion.
 import argparse, sys, time, warnings
 from pathlib import Path
 
-import numpy as np
 import torch
 from torch import nn
 import auraloss
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_realism import split_kit, first_seconds, FRONT, HELD_OUT
-from bench_sound_path import distance
-from distill.audio.io import load_audio, AudioLoadError
-from distill.audio.spectrogram import griffin_lim
-from distill.audio.inversion import nnls_magnitude, pghi, features_to_waveform
+from bench_sound_path import distance, load_clips
+from distill.audio.inversion import nnls_magnitude, magnitude_to_waveform, features_to_waveform
 from distill.training.loop import Task, fit
 
 SR, C = 48000, FRONT.config
@@ -68,9 +65,7 @@ class MagnitudeNet(nn.Module):
         base = nnls_magnitude(torch.expm1(mel.clamp(min=0)), FRONT.filterbank).clamp(min=1e-5).log()
         return (base + self.head(self.backbone(mel)).transpose(1, 2)).clamp(max=10).exp()
     def invert(self, mel, length):
-        mag = self(mel)
-        phase = torch.from_numpy(np.stack([pghi(m, C.n_fft, C.hop_length) for m in mag.double().numpy()])).float()
-        return griffin_lim(mag, C.n_fft, C.hop_length, 16, phase=phase, length=length)
+        return magnitude_to_waveform(self(mel), C.n_fft, C.hop_length, 16, length)
 
 
 class VocosNet(nn.Module):
@@ -83,15 +78,6 @@ class VocosNet(nn.Module):
         h = self.head(self.backbone(mel)).transpose(1, 2)
         spec = torch.polar(h[:, :F].clamp(max=10).exp(), h[:, F:])
         return torch.istft(spec, C.n_fft, C.hop_length, window=self.window, length=length)
-
-
-def load(files):
-    clips = []
-    for f in files:
-        try: x = load_audio(f, SR)
-        except AudioLoadError as e: print(f"  skipped: {e}", flush=True); continue
-        clips.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
-    return clips
 
 
 def windows(clips, n, g, batch=16, from_start=0.5):
@@ -136,7 +122,7 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for kit in a.kits:
         train_files, held_files = split_kit(kit)
-        train, held = load(train_files), first_seconds(load(held_files))
+        train, held = load_clips(train_files), first_seconds(load_clips(held_files))
         mels = FRONT(held[:, None])[:, 0]
         t0 = time.perf_counter()
         with torch.no_grad(): base = distance(features_to_waveform(FRONT, mels[:, None], 16, SR), held)

@@ -31,7 +31,6 @@ side by side, learned inversions.
 import argparse, contextlib, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 
-import numpy as np
 import torch
 import auraloss
 
@@ -40,7 +39,7 @@ from bench_realism import HELD_OUT, split_kit, first_seconds, features, FRONT   
 from distill.audio.io import load_audio, AudioLoadError
 from distill.audio.realism import RealismScale
 from distill.audio.spectrogram import griffin_lim
-from distill.audio.inversion import features_to_waveform, nnls_magnitude, pghi
+from distill.audio.inversion import features_to_waveform, nnls_magnitude, magnitude_to_waveform
 from distill.models.persistence import load_model
 from distill.models.vqvae import ConvVQVAE
 from distill.audio.io import load_corpus
@@ -54,6 +53,16 @@ MRSTFT = auraloss.freq.MultiResolutionSTFTLoss(fft_sizes=[256, 512, 1024, 2048],
 def distance(recon, waves):
     "Median over files of the multi-resolution STFT distance of each reconstruction to its original."
     return statistics.median(MRSTFT(r[None, None], w[None, None]).item() for r, w in zip(recon, waves))
+
+
+def load_clips(files):
+    "Each readable file, peak-normalised as `load_corpus` does; an unreadable one is reported and skipped."
+    clips = []
+    for f in files:
+        try: x = load_audio(f, SR)
+        except AudioLoadError as e: print(f"  skipped: {e}", flush=True); continue
+        clips.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
+    return clips
 
 
 @contextlib.contextmanager
@@ -85,10 +94,7 @@ def paths(mf=None, unquantized_model=None):
     new = lambda mel: features_to_waveform(FRONT, mel, 16, SR)                    # distill's way back now: NNLS, PGHI, 16 GL
     old = lambda mel: features_to_waveform(FRONT, mel, 64, SR, method='griffin-lim')
     def true_magnitude(w): return griffin_lim(FRONT.stft(w[:, None]).abs(), c.n_fft, c.hop_length, 64, length=SR)
-    def true_magnitude_pghi(w):
-        mag = FRONT.stft(w[:, None]).abs()
-        phase = torch.from_numpy(np.stack([pghi(m, c.n_fft, c.hop_length) for m in mag.double().numpy()])).float()
-        return griffin_lim(mag, c.n_fft, c.hop_length, 16, phase=phase, length=SR)
+    def true_magnitude_pghi(w): return magnitude_to_waveform(FRONT.stft(w[:, None]).abs(), c.n_fft, c.hop_length, 16, SR)
     def log_mel(n_iter): return lambda w: FRONT.mel_to_waveform(FRONT(w[:, None]), n_iter=n_iter, length=SR)[:, 0]
     def nnls_gl(w): return griffin_lim(nnls_magnitude(torch.expm1(FRONT(w[:, None])[:, 0]), FRONT.filterbank), c.n_fft, c.hop_length, 16, length=SR)
     rows = [('GL 64 from the true linear magnitude', true_magnitude), ('PGHI + GL 16 from the true linear magnitude', true_magnitude_pghi),
@@ -114,15 +120,7 @@ def paths(mf=None, unquantized_model=None):
 def kit_budget(kit, models, unquantized_minutes=None, out=None):
     "Print the kit's rows; the rows as dicts."
     train_files, held_files = split_kit(kit)
-    def load(files):
-        "The first second of each readable file, peak-normalised as `load_corpus` does; an unreadable one is reported and skipped."
-        clips = []
-        for f in files:
-            try: x = load_audio(f, SR)
-            except AudioLoadError as e: print(f"  skipped: {e}", flush=True); continue
-            clips.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
-        return first_seconds(clips)
-    train, held = load(train_files), load(held_files)
+    train, held = first_seconds(load_clips(train_files)), first_seconds(load_clips(held_files))
     f_train, f_held = features(train), features(held)
     scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
     model_file = Path(models) / kit / 'model.distill' if models else None

@@ -4,13 +4,13 @@
 
 # %% ../../nbs/13_inversion.ipynb #d176af27
 from __future__ import annotations
-import heapq, math
+import heapq
 import numpy as np
 import torch
 from .spectrogram import AudioSpectrogram, ComplexSpectrogram, griffin_lim
 
 # %% auto #0
-__all__ = ['INVERSIONS', 'nnls_magnitude', 'pghi', 'features_to_waveform']
+__all__ = ['INVERSIONS', 'nnls_magnitude', 'pghi', 'magnitude_to_waveform', 'features_to_waveform']
 
 # %% ../../nbs/13_inversion.ipynb #7cedea8d
 def nnls_magnitude(mel_power:torch.Tensor, # mel band powers `[..., n_mels, T]` (`expm1` of a log-mel)
@@ -69,6 +69,16 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
 # %% ../../nbs/13_inversion.ipynb #b89e72be
 INVERSIONS = ('pghi', 'griffin-lim')
 
+def magnitude_to_waveform(magnitude:torch.Tensor, # linear STFT magnitudes `[B, F, T]`
+                          n_fft:int, # FFT size
+                          hop_length:int, # hop in samples
+                          n_iter:int=16, # Griffin-Lim iterations after PGHI's phase
+                          length:int|None=None, # samples to return
+                         ) -> torch.Tensor:
+    "Waveforms `[B, S]` from magnitudes: PGHI's phase for each, then `n_iter` fast Griffin-Lim iterations."
+    phase = torch.from_numpy(np.stack([pghi(m, n_fft, hop_length) for m in magnitude.double().cpu().numpy()])).to(magnitude)
+    return griffin_lim(magnitude, n_fft, hop_length, n_iter, phase=phase, length=length)
+
 def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
                          x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels
                          n_iter:int=16, # Griffin-Lim iterations (after PGHI's phase, or from a random one)
@@ -84,5 +94,4 @@ def features_to_waveform(front:AudioSpectrogram, # the front end the features ca
         if method == 'griffin-lim': return front.mel_to_waveform(x, n_iter=n_iter, seed=seed, length=length)[:, 0]
         front._check(x, 1, 'log-mel')
         mag = nnls_magnitude(torch.expm1(x[:, 0].clamp(min=0)), front.filterbank, power=c.power)
-        phase = torch.from_numpy(np.stack([pghi(m, c.n_fft, c.hop_length) for m in mag.double().cpu().numpy()])).to(mag)
-        return griffin_lim(mag, c.n_fft, c.hop_length, n_iter, phase=phase, length=length)
+        return magnitude_to_waveform(mag, c.n_fft, c.hop_length, n_iter, length)
