@@ -278,10 +278,13 @@ def interpolate(mf:ModelFile, # a VAE model file
                 n:int=8, # sounds from a to b, both ends included
                 n_iter:int=64, # Griffin-Lim iterations after PGHI's phase
                 seed:int=0, # Griffin-Lim's starting phase
+                at:list[float]|None=None, # where each sound lies from a (0) to b (1) (None: `n` evenly spaced)
                ) -> tuple[torch.Tensor, torch.Tensor]:
-    "(waveforms [n, samples], mels) walking from `a` to `b` by spherical interpolation of their latents."
+    "(waveforms [len(at), samples], mels) walking from `a` to `b` by spherical interpolation of their latents."
     if mf.kind != 'vae': raise ValueError("interpolating between sounds needs a VAE model (distill_train --model vae); this is an RVQ-VAE")
     check_count(n)
+    at = torch.linspace(0, 1, n).tolist() if at is None else at
+    check_value(all(0 <= t <= 1 for t in at), f"{{at}} must lie in [0, 1], got {at!r}", at='at')
     m, dev = mf.model, module_device(mf.model)
     front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad(), _deterministic():
@@ -289,7 +292,7 @@ def interpolate(mf:ModelFile, # a VAE model file
         silence = m.silence()
         L = max(len(za), len(zb))
         za, zb = (torch.cat([z, silence.expand(L - len(z), -1)]) for z in (za, zb))
-        z = torch.stack([slerp(za, zb, float(t)) for t in torch.linspace(0, 1, n)])
+        z = torch.stack([slerp(za, zb, float(t)) for t in at])
         samples = max(len(a), len(b))
         mels = m.decode_chunks(z, mf.spectrogram.n_frames(samples))
         return _to_sound(mf, mels, samples, n_iter, seed), mels

@@ -104,6 +104,7 @@ def main():
     pages = [(links[p.stem], m.get('title', p.stem)) for (p, _), m in zip(loaded, metas)]
     if docs.exists(): shutil.rmtree(docs)
     docs.mkdir()
+    if (root/'nbs'/'images').exists(): shutil.copytree(root/'nbs'/'images', docs/'images')   # pictures the prose links to
     # show_doc cells and `echo: false` cells show only their output
     exp = HTMLExporter(config=Config(TagRemovePreprocessor=dict(enabled=True, remove_input_tags={'remove_input'})),
                        template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
@@ -120,6 +121,7 @@ def readme(nb, meta):
     nb.cells = [c for c in nb.cells if 'remove_input' not in c.metadata.get('tags', [])]
     md, _ = MarkdownExporter().from_notebook_node(nb)
     title = f"# {meta.get('title', cfg.lib_name)}\n\n" + (f"> {meta['description']}\n\n" if meta.get('description') else '')
+    md = md.replace('](images/', '](nbs/images/')                          # the README lies at the root, the pictures in nbs/
     (root/'README.md').write_text(title + md.strip() + '\n', encoding='utf-8')
 
 if __name__ == '__main__': main()
