@@ -68,6 +68,7 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
                 phase:torch.Tensor|None=None, # starting phase in radians, like `magnitude` (None: random)
                 seed:int=0, # seed of the random starting phase
                 length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
+                refit=None, # a function from each iteration's rebuilt magnitudes `[N, F, T]` to the next target (None: `magnitude` throughout)
                ) -> torch.Tensor:
     "Waveform `[..., S]` whose STFT magnitudes approach `magnitude` (fast Griffin-Lim)."
     if not 0 <= momentum < 1: raise ValueError(f"griffin_lim: momentum must be in [0, 1), got {momentum}")
@@ -89,6 +90,7 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
     step = momentum / (1 + momentum)
     for _ in range(n_iter):
         rebuilt = stft(istft(mag * angles))
+        if refit is not None: mag = refit(rebuilt.abs())
         angles = rebuilt - step * previous
         angles /= angles.abs().add_(1e-16)
         previous = rebuilt
