@@ -18,18 +18,21 @@ from .progress import progress
 from .device import get_device
 
 # %% auto #0
-__all__ = ['distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model', 'distill_info']
+__all__ = ['EXPECTED_ERRORS', 'run_command', 'distill_train', 'distill_reconstruct', 'distill_generate', 'describe_model',
+           'distill_info']
 
 # %% ../nbs/60_cli.ipynb #44a7f6b0
-_EXPECTED = (AudioLoadError, ModelFileError, ConfigError, FileNotFoundError, NotADirectoryError, PermissionError, OSError, ValueError)
+EXPECTED_ERRORS = (AudioLoadError, ModelFileError, ConfigError, FileNotFoundError, NotADirectoryError, PermissionError, OSError, ValueError)
 
-def _run(prog, fn):
+def run_command(prog:str, # the command's name, for its error line
+                fn, # the command's work, called without arguments
+               ):
     "Run `fn`; turn an expected error into one line on stderr and exit status 1."
     try:
         fn()
     except KeyboardInterrupt:
         print(f"{prog}: interrupted", file=sys.stderr); sys.exit(130)
-    except _EXPECTED as e:
+    except EXPECTED_ERRORS as e:
         print(f"{prog}: error: {e.for_cli() if isinstance(e, BadValue) else e}", file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/60_cli.ipynb #f4124ad8
@@ -65,7 +68,7 @@ def distill_train(
         val = s['final']['val_loss']
         print(f"wrote {path} and its report to {path.parent}/report.html ({s['epochs']} epochs, "
               f"{s['seconds']:.0f} s, final validation loss {'-' if val is None else f'{val:.4f}'})")
-    _run('distill_train', main)
+    run_command('distill_train', main)
 
 # %% ../nbs/60_cli.ipynb #941e969e
 @call_parse
@@ -97,7 +100,7 @@ def distill_reconstruct(
         if not items: raise ValueError("no file could be reconstructed")
         page = write_index_page(dest, f'Reconstructed by {Path(model_file).name}', items)
         print(f"wrote {len(items)} reconstruction(s) to {dest}/ (open {page.name})", flush=True)
-    _run('distill_reconstruct', main)
+    run_command('distill_reconstruct', main)
 
 # %% ../nbs/60_cli.ipynb #1749f738
 @call_parse
@@ -128,7 +131,7 @@ def distill_generate(
         longest = max(sf.info(made.folder / d['wav']).duration for d in made.files)
         print(f"wrote {len(made.files)} sounds (up to {longest:.2f} s) to {out}/ (open {made.page.name}"
               + (f"; {made.kit.name} plays them in a sampler)" if made.kit else ")"))
-    _run('distill_generate', main)
+    run_command('distill_generate', main)
 
 # %% ../nbs/60_cli.ipynb #1b5dadb4
 def describe_model(path:str|Path, # a model file
@@ -175,4 +178,4 @@ def distill_info(
     model_file:Param("a model file written by distill_train", str, opt=False),
 ):
     "Print what is in a model file."
-    _run('distill_info', lambda: print(describe_model(model_file)))
+    run_command('distill_info', lambda: print(describe_model(model_file)))

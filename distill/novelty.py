@@ -14,14 +14,16 @@ from .audio.spectrogram import AudioSpectrogram
 from .models.persistence import ModelFile
 
 # %% auto #0
-__all__ = ['training_reference', 'nearest_training', 'set_figures']
+__all__ = ['timbre_features', 'training_reference', 'realism_scale', 'nearest_training', 'set_figures']
 
 # %% ../nbs/56_novelty.ipynb #a6567947
 def _first_seconds(clips, sample_rate):
     "Each clip's first second, zero-padded `[n, sample_rate]`."
     return torch.stack([chunk_audio(c.cpu(), sample_rate)[0] for c in clips])
 
-def _mfcc(clips, sample_rate):
+def timbre_features(clips:list, # sounds, each a 1-D tensor
+                    sample_rate:int, # their rate in Hz
+                   ) -> torch.Tensor:
     "distill's timbre features `[n, 40]` of each clip's first second."
     return sound_features(AudioSpectrogram(SpectrogramConfig(sample_rate=sample_rate)), _first_seconds(clips, sample_rate))['mfcc']
 
@@ -32,28 +34,31 @@ def training_reference(corpus, # the run's `Corpus`
     "Names, paths and features of the training and held-out files, for novelty and realism (None with fewer than 2 of either)."
     if len(train_files) < 2 or len(held_files) < 2: return None
     root = Path(os.path.commonpath([Path(f).resolve().parent for f in corpus.files]))
-    feats = lambda files: [[round(v, 4) for v in row] for row in _mfcc([corpus.clips[corpus.files.index(f)] for f in files], corpus.sample_rate).tolist()]
+    feats = lambda files: [[round(v, 4) for v in row] for row in timbre_features([corpus.clips[corpus.files.index(f)] for f in files], corpus.sample_rate).tolist()]
     return dict(names=[Path(f).resolve().relative_to(root).as_posix() for f in train_files],
                 paths=[str(Path(f).resolve()) for f in train_files], train=feats(train_files), held=feats(held_files))
 
-def _scale(mf):
+def realism_scale(mf:ModelFile, # a loaded model file
+                 ) -> tuple:
     "The model's `RealismScale` and reference (None, None without one)."
     ref = ((mf.generator or {}).get('info') or {}).get('reference')
     return (None, None) if not ref else (RealismScale(torch.tensor(ref['train']), torch.tensor(ref['held'])), ref)
 
 def nearest_training(mf:ModelFile, # the model file the sounds came from
                      waves:torch.Tensor, # sounds [n, samples] at its rate
+                     features:torch.Tensor|None=None, # their `timbre_features`, where already computed
                     ) -> list[dict]|None:
     "Per sound: its nearest training sound (`nearest` name, `nearest_path`) and `novelty`; None for a model without a reference."
-    scale, ref = _scale(mf)
+    scale, ref = realism_scale(mf)
     if scale is None: return None
-    novelty, idx = scale.nearest(_mfcc(list(waves), mf.spectrogram.sample_rate))
+    if features is None: features = timbre_features(list(waves), mf.spectrogram.sample_rate)
+    novelty, idx = scale.nearest(features)
     return [dict(nearest=ref['names'][i], nearest_path=ref['paths'][i], novelty=round(float(v), 3)) for v, i in zip(novelty, idx.tolist())]
 
 def set_figures(mf:ModelFile, # the model file the sounds came from
                 waves:torch.Tensor, # at least 2 sounds [n, samples]
                ) -> dict|None:
     "`realism`, median `novelty` and `diversity` of a set of sounds against the model's held-out files (None without a reference)."
-    scale, _ = _scale(mf)
+    scale, _ = realism_scale(mf)
     if scale is None or len(waves) < 2: return None
-    return {k: round(v, 3) for k, v in scale.figures(_mfcc(list(waves), mf.spectrogram.sample_rate)).items()}
+    return {k: round(v, 3) for k, v in scale.figures(timbre_features(list(waves), mf.spectrogram.sample_rate)).items()}

@@ -20,10 +20,10 @@ from .audio.io import AudioLoadError, load_audio
 from .audio.spectrogram import front_end
 from .models.persistence import load_model
 from .generation import generate, variations, interpolate, pick_kinds, model_kinds, load_generator, check_count
-from .novelty import nearest_training, _mfcc, _scale
-from .writers import write_wav, save_mel_png, write_kit, write_index_page, check_wav, _copy_nearest, _sound, _CSS
+from .novelty import nearest_training, timbre_features, realism_scale
+from .writers import write_wav, save_mel_png, write_kit, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
 from .device import get_device
-from .cli import _EXPECTED, _run
+from .cli import EXPECTED_ERRORS, run_command
 
 # %% auto #0
 __all__ = ['MARKS', 'SLOTS', 'Sound', 'Studio', 'draw_map', 'nearest_point', 'studio_app', 'open_studio', 'distill_studio',
@@ -60,7 +60,7 @@ class Studio:
         self.sr, self.seconds, self.kinds = self.mf.spectrogram.sample_rate, seconds, list(model_kinds(self.mf))
         self.front = front_end(self.mf.spectrogram)                     # pictures: the page's sounds live on the CPU
         self.sounds: dict[str, Sound] = {}
-        self.scale, ref = _scale(self.mf)
+        self.scale, ref = realism_scale(self.mf)
         if self.scale is not None:                                      # the map: the features' two main directions
             z = self.scale.z(torch.tensor(ref['train']))
             self.center = z.mean(0)
@@ -89,8 +89,9 @@ class Studio:
 
     def _made(self, waves, source, stem, notes, kinds=None):
         "New sounds on the page from waveforms `[n, S]`: named, placed on the map, with their nearest training sounds."
-        near = nearest_training(self.mf, waves) or [None] * len(waves)
-        places = [None] * len(waves) if self.scale is None else [tuple(p) for p in self.place(waves).tolist()]
+        feats = None if self.scale is None else timbre_features(list(waves), self.sr)   # computed once, for the map and the nearest
+        near = nearest_training(self.mf, waves, feats) or [None] * len(waves)
+        places = [None] * len(waves) if feats is None else [tuple(p) for p in self.place(waves, feats).tolist()]
         made = []
         for i, w in enumerate(waves):
             name = next(f'{stem[i]}_{j:03d}' for j in range(len(self.sounds) + 1) if f'{stem[i]}_{j:03d}' not in self.sounds)
@@ -99,9 +100,11 @@ class Studio:
         return made
 
     def place(self, waves:torch.Tensor, # sounds [n, S] at the model's rate
+              features:torch.Tensor|None=None, # their `timbre_features`, where already computed
              ) -> torch.Tensor:
         "Where sounds lie on the map `[n, 2]`."
-        return (self.scale.z(_mfcc(list(waves), self.sr)) - self.center) @ self.basis
+        if features is None: features = timbre_features(list(waves), self.sr)
+        return (self.scale.z(features) - self.center) @ self.basis
 
     def wave(self, name:str) -> torch.Tensor:
         "A sound's samples at the model's rate (a training sound's first 4 s, read from its file)."
@@ -178,7 +181,7 @@ class Studio:
         w = self.wave(name)
         write_wav(self.kit / item['wav'], w / max(1.0, float(w.abs().max())), self.sr, self.kit_rate, self.bit_depth)
         save_mel_png(self.front(w[None, None])[0, 0], self.kit / item['png'], stem)
-        if s.nearest: item.update(_copy_nearest(self.kit, s.nearest, self.sr))
+        if s.nearest: item.update(copy_nearest(self.kit, s.nearest, self.sr))
         write_index_page(self.kit, f'Kept in the studio from {self.model_file.name}', items)
         (self.kit / 'kit.json').write_text(json.dumps(dict(model=str(self.model_file), bit_depth=self.bit_depth,
                                                            sample_rate=self.kit_rate, sounds=items), indent=1))
@@ -254,7 +257,7 @@ def _card(st, name, autoplay=False):
         except (OSError, AudioLoadError): nw = None                     # its training file has moved
         item = dict(nearest=near, novelty=s.nearest['novelty'], nearest_wav=nw)
     note = (s.note or s.source) + (f"; kept as {s.kept}" if s.kept else '')
-    return _sound(name, _url(st.wav_file(name)), _url(st.png_file(name)), note, item).replace(
+    return sound_card(name, _url(st.wav_file(name)), _url(st.png_file(name)), note, item).replace(
         '<audio controls preload="none"', '<audio controls preload="auto"' + (' autoplay' if autoplay else ''), 1)
 
 def _guarded(fn, message):
@@ -264,12 +267,12 @@ def _guarded(fn, message):
         @functools.wraps(fn)
         def g(*args, **kw):
             try: yield from fn(*args, **kw)
-            except _EXPECTED as e: yield say(e)
+            except EXPECTED_ERRORS as e: yield say(e)
         return g
     @functools.wraps(fn)
     def f(*args, **kw):
         try: return fn(*args, **kw)
-        except _EXPECTED as e: return say(e)
+        except EXPECTED_ERRORS as e: return say(e)
     return f
 
 # %% ../nbs/65_studio.ipynb #27c9c9b1
@@ -279,7 +282,7 @@ def studio_app(st:Studio, # the studio: a loaded model, the sounds on its page, 
     drawn, vae = {}, st.mf.kind == 'vae'                                # drawn: the map's last points, for clicks
     with gr.Blocks(title=f'distill studio: {st.model_file.name}', analytics_enabled=False, fill_width=True) as app:
         on_map = sum(s.source == 'training' for s in st.sounds.values())
-        gr.HTML(f"<style>{_CSS} .card h3{{margin:0}} .card img{{max-height:170px}}</style><h2>distill studio · {st.model_file.name}</h2>"
+        gr.HTML(f"<style>{PAGE_CSS} .card h3{{margin:0}} .card img{{max-height:170px}}</style><h2>distill studio · {st.model_file.name}</h2>"
                 f"<p>{'a VAE' if vae else 'an RVQ-VAE'} model" + (f"; kinds: {', '.join(st.kinds)}" if st.kinds else '')
                 + (f"; {on_map} training sounds on the map" if on_map else '; no map (the model keeps no held-out features)') + '.</p>')
         message = gr.Markdown(elem_id='message')
@@ -440,7 +443,7 @@ def distill_studio(
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):
     "Open the studio: a page on 127.0.0.1 to hear the corpus, make, vary, blend and keep sounds."
-    _run('distill_studio', lambda: open_studio(model_file, kit, port, not no_browser, block=True, bit_depth=bit_depth,
+    run_command('distill_studio', lambda: open_studio(model_file, kit, port, not no_browser, block=True, bit_depth=bit_depth,
                                                sample_rate=sample_rate, seconds=seconds, device=device))
 
 # %% ../nbs/65_studio.ipynb #72867e9f

@@ -15,8 +15,9 @@ from .audio.io import load_audio
 from .training.config import check_value
 
 # %% auto #0
-__all__ = ['NEAR_COPY', 'GM_DRUMS', 'check_wav', 'write_wav', 'draw_mel', 'save_mel_png', 'plot_losses', 'plot_codebooks',
-           'report_page', 'write_summary', 'write_index_page', 'write_sounds', 'gm_key', 'write_kit']
+__all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'check_wav', 'write_wav', 'draw_mel', 'save_mel_png', 'plot_losses',
+           'plot_codebooks', 'sound_card', 'report_page', 'write_summary', 'write_index_page', 'write_sounds',
+           'copy_nearest', 'gm_key', 'write_kit']
 
 # %% ../nbs/48_writers.ipynb #abbbb527
 def check_wav(bit_depth:int, # bits per sample: 16 or 24
@@ -89,7 +90,7 @@ def plot_codebooks(history:dict, # `TrainResult.history` of an RVQ-VAE run
     return axs
 
 # %% ../nbs/48_writers.ipynb #74e76cbc
-_CSS = """body{font-family:system-ui,-apple-system,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}
+PAGE_CSS = """body{font-family:system-ui,-apple-system,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}
 h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.6em 0} td,th{border:1px solid #ddd;padding:.3em .7em;text-align:left;vertical-align:top}
 th{background:#f4f4f4} img{max-width:100%;height:auto} .sub{color:#666;margin-top:0}
@@ -102,7 +103,7 @@ def _e(x): return html.escape(str(x))
 def _page(title, body):
     "A whole HTML page: the shared skeleton and style of the report and the index pages."
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{_e(title)}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n')
+            f'<title>{_e(title)}</title>\n<style>\n{PAGE_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n')
 
 def _table(rows, head=None):
     "An HTML table from rows of already-escaped cells."
@@ -119,7 +120,12 @@ def _nearest(item):
     mark = ' <span class="bad">near-copy</span>' if item['novelty'] < NEAR_COPY else ''
     return (f'<p class="sub">nearest training sound: <b>{_e(item["nearest"])}</b>, novelty {item["novelty"]:.2f}{mark}</p>{player}')
 
-def _sound(name, wav, png=None, note=None, item=None):
+def sound_card(name:str, # the sound's title
+               wav:str, # its WAV's address, relative to the page
+               png:str|None=None, # its log-mel picture's address (None: no picture)
+               note:str|None=None, # one line under the player
+               item:dict|None=None, # may hold `nearest`, `nearest_wav`, `novelty` (the nearest training sound)
+              ) -> str:
     "One sound: its title, picture (if any), player, a note, and its nearest training sound when `item` has one."
     img = '' if png is None else f'<img src="{_e(png)}" alt="log-mel of {_e(name)}">'
     extra = '' if note is None else f'<p class="sub">{_e(note)}</p>'
@@ -158,14 +164,14 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
                   '<img src="codebooks.png" alt="codebook usage per epoch">']
     parts += ['<h2>Listen: held-out examples</h2>', '<p class="sub">Each file\'s first second, before and after the model.</p>',
               '<div class="grid">' + ''.join(
-                  f'<div class="card wide"><div class="pair">{_sound(f"example {j}: original", e["original"], e.get("original_png"))}'
-                  f'{_sound("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
+                  f'<div class="card wide"><div class="pair">{sound_card(f"example {j}: original", e["original"], e.get("original_png"))}'
+                  f'{sound_card("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
                   for j, e in enumerate(s['examples'])) + '</div>']
     if s.get('generated'):
         parts += ['<h2>Generated sounds</h2>', '<p class="sub">New sounds sampled from the model\'s generator (seed 0), each with the '
                   'training sound nearest to it and its novelty: that distance over the median of the same for held-out real files '
                   f'(about 1: as new as a real sound the model never heard; under {NEAR_COPY}: a near-copy).</p>',
-                  '<div class="grid">' + ''.join(f'<div class="card">{_sound(f"generated {i}", g["wav"], g.get("png"), g.get("kind"), g)}</div>'
+                  '<div class="grid">' + ''.join(f'<div class="card">{sound_card(f"generated {i}", g["wav"], g.get("png"), g.get("kind"), g)}</div>'
                                                  for i, g in enumerate(s['generated'])) + '</div>']
     if s.get('generated_figures'):
         f = s['generated_figures']
@@ -206,7 +212,7 @@ def write_index_page(folder:str|Path, # the folder the sounds are in
                     ) -> Path:
     "Write `folder/index.html`: every sound with its picture and a player."
     body = f'<h1>{_e(title)}</h1><div class="grid">' + ''.join(
-        f'<div class="card">{_sound(i["name"], i["wav"], i.get("png"), i.get("note"), i)}</div>' for i in items) + '</div>'
+        f'<div class="card">{sound_card(i["name"], i["wav"], i.get("png"), i.get("note"), i)}</div>' for i in items) + '</div>'
     path = Path(folder) / 'index.html'
     path.write_text(_page(title, body))
     return path
@@ -234,12 +240,16 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
         draw_mel(axs[0, i], m[0], name)
         item = dict(wav=f'{name}.wav', png=f'{name}.png', **({'kind': kinds[i]} if kinds else {}))
-        if nearest: item.update(_copy_nearest(out, nearest[i], sample_rate))
+        if nearest: item.update(copy_nearest(out, nearest[i], sample_rate))
         written.append(item)
     grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
     return written
 
-def _copy_nearest(out, near, sample_rate, seconds=4.0):
+def copy_nearest(out:Path, # the folder the page is written to
+                 near:dict, # a sound's `nearest_training` entry
+                 sample_rate:int, # the rate to write at
+                 seconds:float=4.0, # how much of the training sound to copy
+                ) -> dict:
     "The `nearest` fields of a sound, with `nearest_wav`: the training sound's first `seconds` copied to out/nearest/ (None if its file is gone)."
     src, item = Path(near['nearest_path']), {k: near[k] for k in ('nearest', 'novelty')}
     try: x = load_audio(src, sample_rate)[:round(seconds * sample_rate)]
