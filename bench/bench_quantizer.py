@@ -13,8 +13,6 @@ import torch.nn.functional as F
 from vector_quantize_pytorch import ResidualVQ
 from distill.models.quantizer import ResidualQuantizer
 
-torch.set_num_threads(1)
-torch.manual_seed(0)
 SETTINGS = [dict(N=32*48, D=128, K=256, Q=3), dict(N=4096, D=64, K=1024, Q=8)]
 COMMON = dict(decay=0.95, threshold_ema_dead_code=2, kmeans_init=True, kmeans_iters=10)
 
@@ -74,30 +72,48 @@ def health(make, s, steps, lookup):
         rows.append((float(-(p * p.log()).sum() / math.log(s['K'])), float((c > 0).double().mean()), churn))
     return rows
 
-print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; ours = distill ResidualQuantizer, peer = vector_quantize_pytorch ResidualVQ")
-print("\n== speed (median ms) ==")
-print(f"{'setting':<26}{'lookup':<10}{'train ours':>11}{'train peer':>11}{'ratio':>7}{'encode ours':>12}{'encode peer':>12}{'ratio':>7}")
-for s in SETTINGS:
-    for lookup in (None, 8):
-        x = torch.randn(s['N'], s['D'])
-        res = {}
-        for name, make in (('ours', ours), ('peer', peer)):
-            torch.manual_seed(0)
-            m = make(s['D'], s['K'], s['Q'], lookup); m.train()
-            for _ in range(4 * s['Q'] + 4): step(m, torch.randn(s['N'], s['D']).requires_grad_())   # past every k-means init
-            t_train = median_ms(lambda: step(m, x.clone().requires_grad_()), 7)
-            m.eval(); encode(m, x)
-            res[name] = (t_train, median_ms(lambda: encode(m, x), 11))
-        (to, eo), (tp, ep) = res['ours'], res['peer']
-        label = f"N={s['N']} D={s['D']} K={s['K']} Q={s['Q']}"
-        print(f"{label:<26}{str(lookup or 'euclid'):<10}{to:>11.1f}{tp:>11.1f}{tp/to:>6.1f}x{eo:>12.1f}{ep:>12.1f}{ep/eo:>6.1f}x")
+def speed(settings=SETTINGS, lookups=(None, 8)):
+    "Per setting and lookup: (label, lookup, train ms ours, train ms peer, encode ms ours, encode ms peer), medians, on one thread."
+    rows, threads = [], torch.get_num_threads()
+    torch.set_num_threads(1)
+    for s in settings:
+        for lookup in lookups:
+            x = torch.randn(s['N'], s['D'])
+            res = {}
+            for name, make in (('ours', ours), ('peer', peer)):
+                torch.manual_seed(0)
+                m = make(s['D'], s['K'], s['Q'], lookup); m.train()
+                for _ in range(4 * s['Q'] + 4): step(m, torch.randn(s['N'], s['D']).requires_grad_())   # past every k-means init
+                t_train = median_ms(lambda: step(m, x.clone().requires_grad_()), 7)
+                m.eval(); encode(m, x)
+                res[name] = (t_train, median_ms(lambda: encode(m, x), 11))
+            (to, eo), (tp, ep) = res['ours'], res['peer']
+            rows.append((f"N={s['N']} D={s['D']} K={s['K']} Q={s['Q']}", str(lookup or 'euclid'), to, tp, eo, ep))
+    torch.set_num_threads(threads)
+    return rows
 
-STEPS = 150
-print(f"\n== codebook health after {STEPS} training steps on the same data (held-out vectors) ==")
-print("entropy = H / log2 K; used = share of codes used on held-out vectors; churn = share of codes replaced per step, last 20 steps")
-for s in SETTINGS[:1]:
-    for lookup in (None, 8):
-        for name, make in (('ours', ours), ('peer', peer)):
-            rows = health(make, s, STEPS, lookup)
-            print(f"N={s['N']} K={s['K']} Q={s['Q']} lookup={str(lookup or 'euclid'):<7}{name:<5} " +
-                  "  ".join(f"L{l}: entropy {e:.0%} used {u:.0%} churn {c:.2%}" for l, (e, u, c) in enumerate(rows)))
+
+def print_speed(rows):
+    print(f"{'setting':<26}{'lookup':<10}{'train ours':>11}{'train peer':>11}{'ratio':>7}{'encode ours':>12}{'encode peer':>12}{'ratio':>7}")
+    for label, lookup, to, tp, eo, ep in rows:
+        print(f"{label:<26}{lookup:<10}{to:>11.1f}{tp:>11.1f}{tp/to:>6.1f}x{eo:>12.1f}{ep:>12.1f}{ep/eo:>6.1f}x", flush=True)
+
+
+def main():
+    torch.set_num_threads(1); torch.manual_seed(0)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; ours = distill ResidualQuantizer, peer = vector_quantize_pytorch ResidualVQ")
+    print("\n== speed (median ms) ==")
+    print_speed(speed())
+    STEPS = 150
+    print(f"\n== codebook health after {STEPS} training steps on the same data (held-out vectors) ==")
+    print("entropy = H / log2 K; used = share of codes used on held-out vectors; churn = share of codes replaced per step, last 20 steps")
+    for s in SETTINGS[:1]:
+        for lookup in (None, 8):
+            for name, make in (('ours', ours), ('peer', peer)):
+                rows = health(make, s, STEPS, lookup)
+                print(f"N={s['N']} K={s['K']} Q={s['Q']} lookup={str(lookup or 'euclid'):<7}{name:<5} " +
+                      "  ".join(f"L{l}: entropy {e:.0%} used {u:.0%} churn {c:.2%}" for l, (e, u, c) in enumerate(rows)))
+
+
+if __name__ == '__main__':
+    main()

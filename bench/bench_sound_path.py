@@ -1,6 +1,14 @@
 """The sound path's error budget: where the distance between a sound and what distill gives back comes from.
 
 Usage: python bench/bench_sound_path.py [--kits gmrock tr808 lmms_drums lmms_texture] [--models DIR] [--unquantized-minutes M] [--out DIR]
+       python bench/bench_sound_path.py --all [--minutes 10] [--kits gmrock tr808] [--models DIR] [--out DIR]
+
+`--all` measures every target of the sound-path issue, on each kit (default both drum kits), in one run:
+trains as `distill_train --minutes M` trains (`bench_realism.py`'s run, into --out/KIT; or evaluates the
+models already in --models), prints its figures (ceiling ratio, codec realism, generated realism,
+novelty, generation speed), this bench's rows on the same model, `bench_controls.py`'s variations, then
+`bench_quantizer.py`'s speed at each kit's codec setting, and a table of the targets, each met or NOT MET
+with its figure (and, for "no worse", the figure measured before the sound path changed).
 
 On the held-out files of each kit (the split of `bench_realism.py`; the first second of each file,
 peak-normalised to 0.95 as `load_corpus` normalises), every row takes one more step of the path away from the
@@ -169,15 +177,69 @@ def kit_budget(kit, models, unquantized_minutes=None, out=None):
     return rows
 
 
+# Measured with the old way back (pseudo-inverse + GL 64) on 10-minute models, 2026-12-01 (bench_realism.py and
+# bench_controls.py): the figures "no worse" is checked against. Variations: (median distance to the source,
+# share nearer their source than any other training file) for the reconstruction and amount 0.1 / 0.3 / 0.5 / 0.9.
+BEFORE = dict(gmrock=dict(gen_mfcc=1.86, gen_env=1.70, variations=[(5.43, .25), (5.34, .25), (5.62, .22), (6.05, .25), (7.37, .03)]),
+              tr808=dict(gen_mfcc=2.90, gen_env=2.01, variations=[(10.25, .12), (11.95, .19), (13.06, .09), (11.12, .09), (12.07, .0)]))
+
+
+def all_targets(a):
+    "Train (or load) each kit's model, print every figure of the sound-path issue, then its targets met or NOT MET."
+    from types import SimpleNamespace
+    import bench_realism, bench_controls, bench_quantizer
+    models = Path(a.models or a.out)
+    ra = SimpleNamespace(minutes=a.minutes, model='vqvae', calibrate=False, out=str(models), codec_from=None, evaluate=bool(a.models),
+                         sampling={}, prior_changes={}, one_shot='auto')
+    res = {}
+    for kit in a.kits:
+        r = bench_realism.run_kit(kit, ra, {})
+        rows = {x['name']: x for x in kit_budget(kit, models)}
+        var = bench_controls.bench_variations(kit, SimpleNamespace(models=str(models)))
+        res[kit] = (r, rows, var, load_model(models / kit / 'model.distill', device='cpu').config)
+    settings = {(c.codebook_dim, c.codebook_size, c.num_quantizers, c.lookup_dim) for *_, c in res.values()}
+    print("\n== quantizer step against vector_quantize_pytorch (each kit's codec setting, one thread, medians) ==", flush=True)
+    quant = [row for D, K, Q, L in sorted(settings, key=str) for row in bench_quantizer.speed([dict(N=32 * 48, D=D, K=K, Q=Q)], lookups=(L,))]
+    bench_quantizer.print_speed(quant)
+    print(f"\nTARGETS (the sound-path issue; distill_train --minutes {a.minutes} defaults, held-out files)")
+    for kit, (r, rows, var, c) in res.items():
+        today = rows['GL 64 from the true log-mel (today)']['distance']
+        new = rows['NNLS + PGHI + GL 16, mel refit, from the true log-mel (new)']['distance']
+        b = BEFORE.get(kit, {})
+        checks = [('the inversion alone, from true log-mels, >= 30% below GL 64', f"{100 * (1 - new / today):.0f}% ({new:.3f} vs {today:.3f})", new <= 0.7 * today),
+                  ('codec + inversion / GL 64 ceiling <= 1.0', f"{r['ratio']:.3f} (val {r['ratio_val']:.3f})", r['ratio'] <= 1.0),
+                  ('codec realism <= 1.1, MFCC and envelope', f"{r['codec_mfcc']:.2f}, {r['codec_env']:.2f}", max(r['codec_mfcc'], r['codec_env']) <= 1.1)]
+        if b:
+            checks.append(('generated realism no worse, MFCC and envelope', f"{r['gen_mfcc']:.2f}, {r['gen_env']:.2f} (before {b['gen_mfcc']:.2f}, {b['gen_env']:.2f})",
+                           r['gen_mfcc'] <= b['gen_mfcc'] and r['gen_env'] <= b['gen_env']))
+            now = [(row[1], row[3]) for row in var]
+            checks.append(('variations no worse (distance to source, share nearer it)', '; '.join(f"{d:.2f} {n:.0%}" for d, n in now)
+                           + ' (before ' + '; '.join(f"{d:.2f} {n:.0%}" for d, n in b['variations']) + ')',
+                           all(d <= bd and n >= bn for (d, n), (bd, bn) in zip(now, b['variations']))))
+        checks += [('novelty >= 0.3', f"{r['novelty']:.2f}", r['novelty'] >= 0.3),
+                   ('one 3 s sound >= 20x real time, a batch of 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40)]
+        q = next(row for row in quant if row[0] == f"N={32 * 48} D={c.codebook_dim} K={c.codebook_size} Q={c.num_quantizers}" and row[1] == str(c.lookup_dim or 'euclid'))
+        checks.append(('quantizer step >= 3x vector_quantize_pytorch, training and encoding', f"{q[3] / q[2]:.1f}x, {q[5] / q[4]:.1f}x ({q[0]}, lookup {q[1]})",
+                       q[3] / q[2] >= 3 and q[5] / q[4] >= 3))
+        print(f"  {kit}:")
+        for name, figure, met in checks: print(f"    {'met    ' if met else 'NOT MET'} {name}: {figure}", flush=True)
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
     ap.add_argument('--models', default=None, help="a bench_realism.py --out folder holding KIT/model.distill (without: the inversion rows only)")
     ap.add_argument('--unquantized-minutes', type=float, default=None, help="also train the autoencoder without its quantizer for this long")
-    ap.add_argument('--out', default='/tmp/bench_sound_path_run', help="where the unquantized autoencoders are written")
+    ap.add_argument('--out', default='/tmp/bench_sound_path_run', help="where the unquantized autoencoders (with --all: the models) are written")
+    ap.add_argument('--all', action='store_true', help="every target of the sound-path issue: train (or --models), measure, check")
+    ap.add_argument('--minutes', type=float, default=10, help="--all: the distill_train budget")
     a = ap.parse_args()
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        for kit in a.kits: kit_budget(kit, a.models, a.unquantized_minutes, a.out)
+        if a.all:
+            if '--kits' not in sys.argv: a.kits = ['gmrock', 'tr808']
+            all_targets(a)
+        else:
+            for kit in a.kits: kit_budget(kit, a.models, a.unquantized_minutes, a.out)
