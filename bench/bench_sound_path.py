@@ -6,9 +6,10 @@ Usage: python bench/bench_sound_path.py [--kits gmrock tr808 lmms_drums lmms_tex
 `--all` measures every target of the sound-path issue, on each kit (default both drum kits), in one run:
 trains as `distill_train --minutes M` trains (`bench_realism.py`'s run, into --out/KIT; or evaluates the
 models already in --models), prints its figures (ceiling ratio, codec realism, generated realism,
-novelty, generation speed), this bench's rows on the same model, `bench_controls.py`'s variations, then
+novelty, generation speed), this bench's rows on the same model, `bench_controls.py`'s variations, the
+generated set and the variations again with the same codes decoded the old way, then
 `bench_quantizer.py`'s speed at each kit's codec setting, and a table of the targets, each met or NOT MET
-with its figure (and, for "no worse", the figure measured before the sound path changed).
+with its figure ("no worse": the same model's codes decoded the old way, in the same run).
 
 On the held-out files of each kit (the split of `bench_realism.py`; the first second of each file,
 peak-normalised to 0.95 as `load_corpus` normalises), every row takes one more step of the path away from the
@@ -177,11 +178,25 @@ def kit_budget(kit, models, unquantized_minutes=None, out=None):
     return rows
 
 
-# Measured with the old way back (pseudo-inverse + GL 64) on 10-minute models, 2026-12-01 (bench_realism.py and
-# bench_controls.py): the figures "no worse" is checked against. Variations: (median distance to the source,
-# share nearer their source than any other training file) for the reconstruction and amount 0.1 / 0.3 / 0.5 / 0.9.
-BEFORE = dict(gmrock=dict(gen_mfcc=1.86, gen_env=1.70, variations=[(5.43, .25), (5.34, .25), (5.62, .22), (6.05, .25), (7.37, .03)]),
-              tr808=dict(gen_mfcc=2.90, gen_env=2.01, variations=[(10.25, .12), (11.95, .19), (13.06, .09), (11.12, .09), (12.07, .0)]))
+@contextlib.contextmanager
+def old_way_back():
+    "Every sound that generation and reconstruction give back decoded the old way (pseudo-inverse, GL 64 from a random phase): the same codes, the other inversion."
+    import distill.generation, distill.training.report
+    new = features_to_waveform
+    old = lambda front, mels, n_iter=16, length=None, seed=0: new(front, mels, 64, length, seed, method='griffin-lim')
+    distill.generation.features_to_waveform = distill.training.report.features_to_waveform = old   # both look it up when called
+    try: yield
+    finally: distill.generation.features_to_waveform = distill.training.report.features_to_waveform = new
+
+
+def generated_realism(kit, mf):
+    "Realism (MFCC, envelope) of `bench_realism.py`'s generated set (as many 1 s sounds as training files, seed 0)."
+    from distill.generation import generate
+    train, held = (first_seconds(load_clips(f)) for f in split_kit(kit))
+    f_train, f_held = features(train), features(held)
+    waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)
+    made = features(first_seconds(list(waves)))
+    return {fam: RealismScale(f_train[fam], f_held[fam]).figures(made[fam])['realism'] for fam in f_train}
 
 
 def all_targets(a):
@@ -196,26 +211,33 @@ def all_targets(a):
         r = bench_realism.run_kit(kit, ra, {})
         rows = {x['name']: x for x in kit_budget(kit, models)}
         var = bench_controls.bench_variations(kit, SimpleNamespace(models=str(models)))
-        res[kit] = (r, rows, var, load_model(models / kit / 'model.distill', device='cpu').config)
-    settings = {(c.codebook_dim, c.codebook_size, c.num_quantizers, c.lookup_dim) for *_, c in res.values()}
+        mf = load_model(models / kit / 'model.distill', device='cpu')
+        print(f"\n== {kit}: the same codes decoded the old way (pseudo-inverse + GL 64): generated sounds and variations", flush=True)
+        gen = {'new': generated_realism(kit, mf)}
+        with old_way_back():
+            gen['old'] = generated_realism(kit, mf)
+            for way, g in gen.items():
+                print(f"  generated ({len(split_kit(kit)[0])} x 1.0 s, seed 0), the {way} way: realism MFCC {g['mfcc']:.2f}, envelope {g['envelope']:.2f}", flush=True)
+            old_var = bench_controls.bench_variations(kit, SimpleNamespace(models=str(models)))
+        res[kit] = (r, rows, var, mf.config, gen, old_var)
+    settings = {(c.codebook_dim, c.codebook_size, c.num_quantizers, c.lookup_dim) for _, _, _, c, _, _ in res.values()}
     print("\n== quantizer step against vector_quantize_pytorch (each kit's codec setting, one thread, medians) ==", flush=True)
     quant = [row for D, K, Q, L in sorted(settings, key=str) for row in bench_quantizer.speed([dict(N=32 * 48, D=D, K=K, Q=Q)], lookups=(L,))]
     bench_quantizer.print_speed(quant)
     print(f"\nTARGETS (the sound-path issue; distill_train --minutes {a.minutes} defaults, held-out files)")
-    for kit, (r, rows, var, c) in res.items():
+    for kit, (r, rows, var, c, gen, old_var) in res.items():
         today = rows['GL 64 from the true log-mel (today)']['distance']
         new = rows['NNLS + PGHI + GL 16, mel refit, from the true log-mel (new)']['distance']
-        b = BEFORE.get(kit, {})
         checks = [('the inversion alone, from true log-mels, >= 30% below GL 64', f"{100 * (1 - new / today):.0f}% ({new:.3f} vs {today:.3f})", new <= 0.7 * today),
                   ('codec + inversion / GL 64 ceiling <= 1.0', f"{r['ratio']:.3f} (val {r['ratio_val']:.3f})", r['ratio'] <= 1.0),
                   ('codec realism <= 1.1, MFCC and envelope', f"{r['codec_mfcc']:.2f}, {r['codec_env']:.2f}", max(r['codec_mfcc'], r['codec_env']) <= 1.1)]
-        if b:
-            checks.append(('generated realism no worse, MFCC and envelope', f"{r['gen_mfcc']:.2f}, {r['gen_env']:.2f} (before {b['gen_mfcc']:.2f}, {b['gen_env']:.2f})",
-                           r['gen_mfcc'] <= b['gen_mfcc'] and r['gen_env'] <= b['gen_env']))
-            now = [(row[1], row[3]) for row in var]
-            checks.append(('variations no worse (distance to source, share nearer it)', '; '.join(f"{d:.2f} {n:.0%}" for d, n in now)
-                           + ' (before ' + '; '.join(f"{d:.2f} {n:.0%}" for d, n in b['variations']) + ')',
-                           all(d <= bd and n >= bn for (d, n), (bd, bn) in zip(now, b['variations']))))
+        checks.append(('generated realism no worse than the same codes the old way, MFCC and envelope',
+                       f"{gen['new']['mfcc']:.2f}, {gen['new']['envelope']:.2f} (old way {gen['old']['mfcc']:.2f}, {gen['old']['envelope']:.2f})",
+                       gen['new']['mfcc'] <= gen['old']['mfcc'] and gen['new']['envelope'] <= gen['old']['envelope']))
+        now, before = [(row[1], row[3]) for row in var], [(row[1], row[3]) for row in old_var]
+        checks.append(('variations no worse than the old way (reconstruction, amounts 0.1-0.9: distance to source, share nearer it)',
+                       '; '.join(f"{d:.2f} {n:.0%}" for d, n in now) + ' (old way ' + '; '.join(f"{d:.2f} {n:.0%}" for d, n in before) + ')',
+                       all(d <= bd and n >= bn for (d, n), (bd, bn) in zip(now, before))))
         checks += [('novelty >= 0.3', f"{r['novelty']:.2f}", r['novelty'] >= 0.3),
                    ('one 3 s sound >= 20x real time, a batch of 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40)]
         q = next(row for row in quant if row[0] == f"N={32 * 48} D={c.codebook_dim} K={c.codebook_size} Q={c.num_quantizers}" and row[1] == str(c.lookup_dim or 'euclid'))
