@@ -87,11 +87,16 @@ def without_quantizer():
     finally: ConvVQVAE.quantize = real
 
 
-def train_unquantized(kit, train_files, minutes, out):
-    "An autoencoder like the kit's codec, trained without its quantizer for `minutes` on the kit's training files."
+def training_corpus(train_files):
+    "The kit's training files loaded as one corpus (linked into a temporary folder)."
     tmp = Path(tempfile.mkdtemp())
     for f in train_files: (tmp / f.name).symlink_to(f)
-    corpus = load_corpus(tmp)
+    return load_corpus(tmp)
+
+
+def train_unquantized(kit, train_files, minutes, out):
+    "An autoencoder like the kit's codec, trained without its quantizer for `minutes` on the kit's training files."
+    corpus = training_corpus(train_files)
     with without_quantizer():
         res = train_vqvae(corpus, Path(out) / kit, get_adaptive_vqvae_config(len(corpus.files)), minutes=minutes, seed=0,
                           progress=False, checkpoint_every=0)

@@ -138,7 +138,7 @@ class VQVAEConfig(Config):
     threshold_ema_dead_code: float = 2
     kmeans_init: bool = True
     kmeans_iters: int = 10
-    dropout: float = 0.2
+    dropout: float = 0.0
     lookup_dim: int | None = 8
     time_downsample: int = 16
     quantizer_dropout: float = 0.5
@@ -187,9 +187,9 @@ def get_adaptive_vqvae_config(file_count:int, # number of audio files in the cor
                              ) -> VQVAEConfig:
     "A `VQVAEConfig` sized for a corpus of `file_count` files."
     _check_file_count(file_count)
-    if file_count <= 20:    tier = dict(codebook_size=64,  decay=0.8,  dropout=0.4, max_epochs=100, learning_rate=5e-4)
-    elif file_count <= 100: tier = dict(codebook_size=128, decay=0.9,  dropout=0.2, max_epochs=200, learning_rate=1e-3)
-    else:                   tier = dict(codebook_size=256, decay=0.95, dropout=0.1, max_epochs=300, learning_rate=1e-3)
+    if file_count <= 20:    tier = dict(codebook_size=64,  decay=0.8,  max_epochs=100, learning_rate=5e-4)
+    elif file_count <= 100: tier = dict(codebook_size=128, decay=0.9,  max_epochs=200, learning_rate=1e-3)
+    else:                   tier = dict(codebook_size=256, decay=0.95, max_epochs=300, learning_rate=1e-3)
     val_fraction = 0.5 if file_count < 10 else 0.3 if file_count < 50 else 0.2 if file_count < 200 else 0.1
     return VQVAEConfig(**tier, val_fraction=val_fraction, batch_size=min(32, max(1, file_count*5//4)))
 
