@@ -27,15 +27,15 @@ sound's first second, standardised by the kit's training files) on the same spli
    `--temperature` lists the sampling temperatures, `--prior-set` changes `PriorConfig` fields, and
    `--reuse` keeps a prior with kinds already fitted in `--out`.
 """
-import argparse, shutil, tempfile, warnings
+import argparse, tempfile, warnings
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import torch
 
-from bench_realism import KITS, HELD_OUT, SR, split_kit, features, first_seconds, refit_generator, parse_value
-from distill.audio.io import load_corpus, load_audio
+from bench_realism import HELD_OUT, SR, split_kit, features, first_seconds, refit_generator, parse_value
+from distill.audio.io import load_corpus, load_audio, AudioLoadError
 from distill.models.persistence import load_model
 import distill.generation
 from distill.generation import generate, variations, model_kinds
@@ -70,9 +70,14 @@ def levels_first_mask(columns, rows, levels, amount):
 def bench_variations(kit, a):
     train_files, _ = split_kit(kit)
     mf = load_model(Path(a.models) / kit / 'model.distill')
+    readable = []
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        clips = [x * (0.95 / x.abs().max()) for x in (load_audio(f, SR) for f in train_files)]   # as load_corpus does
+        for f in train_files:
+            try: readable.append((f, load_audio(f, SR)))
+            except AudioLoadError as e: print(f"  skipped: {e}", flush=True)   # as load_corpus does: reported, not fatal
+    train_files = [f for f, _ in readable]
+    clips = [x * (0.95 / x.abs().max()) for _, x in readable]   # peak-normalised as load_corpus does
     f_train = mfcc([c[:SR] for c in clips])
     mean, std = f_train.mean(0), f_train.std(0, unbiased=False).clamp(min=1e-3)
     z = lambda f: (f - mean) / std

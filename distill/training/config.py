@@ -187,7 +187,7 @@ def get_adaptive_vqvae_config(file_count:int, # number of audio files in the cor
                              ) -> VQVAEConfig:
     "A `VQVAEConfig` sized for a corpus of `file_count` files."
     _check_file_count(file_count)
-    if file_count <= 20:    tier = dict(codebook_size=64,  decay=0.8,  max_epochs=100, learning_rate=5e-4)
+    if file_count <= 20:    tier = dict(codebook_size=64,  decay=0.8,  dropout=0.4, max_epochs=100, learning_rate=5e-4)
     elif file_count <= 100: tier = dict(codebook_size=128, decay=0.9,  max_epochs=200, learning_rate=1e-3)
     else:                   tier = dict(codebook_size=256, decay=0.95, max_epochs=300, learning_rate=1e-3)
     val_fraction = 0.5 if file_count < 10 else 0.3 if file_count < 50 else 0.2 if file_count < 200 else 0.1
