@@ -131,7 +131,7 @@ class ConvVQVAE(nn.Module):
                  threshold_ema_dead_code:float=2, # cap on the dead-code threshold (EMA hits per step)
                  kmeans_init:bool=True, # k-means initialisation on pooled vectors
                  kmeans_iters:int=10, # k-means iterations
-                 dropout:float=0.2, # channel dropout in encoder and decoder (the original design's; `VQVAEConfig` trains with 0, by measurement)
+                 dropout:float=0.2, # channel dropout in encoder and decoder (the original design's; `get_adaptive_vqvae_config` gives 0 above 20 files, by measurement)
                  lookup_dim:int|None=8, # None: Euclidean lookup; d: L2-normalised lookup in d learned dims (default by measurement, below)
                  time_downsample:int=16, # log-mel frames per latent column (1..16, a power of 2); rows are always 16 mel bands
                  quantizer_dropout:float=0.0, # share of training examples decoded from a random number of levels (1..Q)
