@@ -34,7 +34,7 @@ def run(name, kit, minutes, changes, seed, out):
     config.validate()
     res = train_vqvae(corpus, Path(out) / name / kit, config, minutes=minutes, seed=seed, progress=False, checkpoint_every=0)
     model, h = res.model.eval(), res.history
-    train, held = first_seconds(load_clips(train_files)), first_seconds(load_clips(held_files))
+    train, held = first_seconds(corpus.clips), first_seconds(load_clips(held_files))   # the corpus already holds the training files, peak-normalised
     f_train, f_held = features(train), features(held)
     back = lambda w: features_to_waveform(FRONT, model(FRONT(w[:, None]))[0], 16, w.shape[1])
     with torch.no_grad():

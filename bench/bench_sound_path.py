@@ -194,14 +194,19 @@ def old_way_back():
     finally: distill.generation.features_to_waveform = distill.training.report.features_to_waveform = new
 
 
-def generated_realism(kit, mf):
-    "Realism (MFCC, envelope) of `bench_realism.py`'s generated set (as many 1 s sounds as training files, seed 0)."
-    from distill.generation import generate
+def realism_scales(kit):
+    "(the kit's realism scale in each feature family, its readable training files): training against held-out files, first seconds."
     train, held = (first_seconds(load_clips(f)) for f in split_kit(kit))
     f_train, f_held = features(train), features(held)
-    waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)
+    return {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}, len(train)
+
+
+def generated_realism(mf, scales, n):
+    "Realism (MFCC, envelope) of `bench_realism.py`'s generated set (`n` sounds of 1 s, seed 0) on the kit's `scales`."
+    from distill.generation import generate
+    waves, _ = generate(mf, n=n, seconds=1.0, seed=0)
     made = features(first_seconds(list(waves)))
-    return {fam: RealismScale(f_train[fam], f_held[fam]).figures(made[fam])['realism'] for fam in f_train}
+    return {fam: scale.figures(made[fam])['realism'] for fam, scale in scales.items()}
 
 
 def all_targets(a):
@@ -218,11 +223,12 @@ def all_targets(a):
         var = bench_controls.bench_variations(kit, SimpleNamespace(models=str(models)))
         mf = load_model(models / kit / 'model.distill', device='cpu')
         print(f"\n== {kit}: the same codes decoded the old way (pseudo-inverse + GL 64): generated sounds and variations", flush=True)
-        gen = {'new': generated_realism(kit, mf)}
+        scales, n = realism_scales(kit)
+        gen = {'new': generated_realism(mf, scales, n)}
         with old_way_back():
-            gen['old'] = generated_realism(kit, mf)
+            gen['old'] = generated_realism(mf, scales, n)
             for way, g in gen.items():
-                print(f"  generated ({len(split_kit(kit)[0])} x 1.0 s, seed 0), the {way} way: realism MFCC {g['mfcc']:.2f}, envelope {g['envelope']:.2f}", flush=True)
+                print(f"  generated ({n} x 1.0 s, seed 0), the {way} way: realism MFCC {g['mfcc']:.2f}, envelope {g['envelope']:.2f}", flush=True)
             old_var = bench_controls.bench_variations(kit, SimpleNamespace(models=str(models)))
         res[kit] = (r, rows, var, mf.config, gen, old_var)
     settings = {(c.codebook_dim, c.codebook_size, c.num_quantizers, c.lookup_dim) for _, _, _, c, _, _ in res.values()}
