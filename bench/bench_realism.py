@@ -35,8 +35,17 @@ For each of four corpora (see CONTRIBUTING.md for the two Debian packages they c
    - speed: seconds per epoch and audio-seconds of training per second; generation speed of one 3 s sound
      and of a batch of 8 (`generate` defaults, median of 3);
    - the prior's held-out bits per code next to the unigram and repeat-previous-column baselines;
-   - the generated sounds' median length against the corpus's median file length;
-4. Check every corpus against the targets of issue 26 (TARGETS, each met or NOT MET, with its figure).
+   - the generated sounds' median length against the corpus's median file length, and their decay (time from the
+     peak frame to the first 40 dB under it, 512-sample frames) as quartiles beside the held-out files';
+   - a sampler's baseline: what a musician gets from the training files without distill (each file pitched by
+     resampling 1-4 semitones up or down, then a low-pass, a high-pass or a shorter decay), realism, novelty,
+     diversity and decay measured as the generated sounds' are;
+   - generated one-shots with their tails shaped (`shape_decay`) and, in the same run, without (the model's
+     decoded tails as they were), so the tails' effect is measured on one model;
+   - ViSQOL (MOS-LQO, audio mode, 48 kHz; `visqol-python`, a bench tool) of the held-out files' first second padded
+     to 1.5 s: the old log-mel + Griffin-Lim round trip, distill's way back from the true log-mel, and the codec's
+     reconstructions (median and 10th percentile over files);
+4. Check every corpus against the targets of issues 26 and 38 (TARGETS, each met or NOT MET, with its figure).
 
 Generator ablations without retraining the codec: `--codec-from DIR` copies each kit's model file from an
 earlier run's --out and fits a new generator on it (the prior gets the same PRIOR_SHARE of --minutes, so a
@@ -44,7 +53,7 @@ codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10
 changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
 sampling arguments (temperature, top_p, top_k, seconds, seed).
 """
-import argparse, dataclasses, json, shutil, statistics, tempfile, time, warnings
+import argparse, dataclasses, json, math, shutil, statistics, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +61,8 @@ import torch
 import auraloss
 import librosa
 import soxr
+from scipy.signal import butter, sosfilt
+from visqol import VisqolApi
 
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
 from distill.training.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
@@ -60,7 +71,9 @@ from distill.audio.spectrogram import AudioSpectrogram, front_end
 from distill.audio.inversion import features_to_waveform
 from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
-from distill.generation import fit_generator, generate
+from distill.generation import fit_generator, generate, decay_bounds
+from distill.audio.spectrogram import frame_rms
+from distill.training.prior import shifted_copy
 from distill.pipeline import PRIOR_SHARE
 
 KITS = Path('/tmp/h/usr/share/hydrogen/data/drumkits')
@@ -133,6 +146,47 @@ def decaying_noise(n, seed=0):
     return torch.randn(n, SR, generator=g) * torch.exp(-t / torch.empty(n, 1).uniform_(0.05, 0.5, generator=g))
 
 
+def sampler_baseline(clips, n, seed=0):
+    "What a sampler makes of the training files: each pitched 1-4 semitones up or down (resampling), then low-passed, high-passed or given a shorter decay."
+    g = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        x = shifted_copy(clips[i % len(clips)], SR, semitones=float(g.choice([-1, 1]) * g.uniform(1, 4))).numpy().astype(np.float64)
+        how = ('low-pass', 'high-pass', 'decay')[i % 3]
+        if how == 'low-pass': x = sosfilt(butter(4, g.uniform(1500, 6000), 'lowpass', fs=SR, output='sos'), x)
+        elif how == 'high-pass': x = sosfilt(butter(4, g.uniform(150, 1000), 'highpass', fs=SR, output='sos'), x)
+        else: x = x * np.exp(-np.arange(len(x)) / SR / g.uniform(0.05, 0.3))
+        x = torch.from_numpy(x).float()
+        out.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
+    return first_seconds(out)
+
+
+def decays(waves, drop_db=40.0, hop=512):
+    "Each sound's decay: seconds from its loudest 512-sample frame to the first one `drop_db` under it (to its end if never)."
+    rms = frame_rms(waves, hop)
+    peak = rms.argmax(1, keepdim=True)
+    f = torch.arange(rms.shape[1])
+    below = (f > peak) & (rms <= rms.amax(1, keepdim=True) * 10 ** (-drop_db / 20))
+    end = torch.where(below.any(1), below.float().argmax(1), rms.shape[1])
+    return ((end - peak[:, 0]) * hop / SR).tolist()
+
+
+def quartiles(x):
+    "'q1/median/q3' of a list, in seconds."
+    return '/'.join(f"{v:.2f}" for v in np.percentile(x, [25, 50, 75]))
+
+
+VISQOL = None
+
+
+def visqol_scores(refs, degs):
+    "ViSQOL MOS-LQO (audio mode) of each degraded sound against its reference, both [n, S] at 48 kHz, padded to 1.5 s."
+    global VISQOL
+    if VISQOL is None: VISQOL = VisqolApi(); VISQOL.create(mode='audio')
+    pad = lambda w: np.pad(w.double().numpy(), (0, max(0, round(1.5 * SR) - len(w))))
+    return [VISQOL.measure_from_arrays(pad(r), pad(d), SR).moslqo for r, d in zip(refs, degs)]
+
+
 def line(name, figs):
     "One row: each family's realism, novelty, diversity."
     cells = []
@@ -198,22 +252,39 @@ def run_kit(kit, a, changes):
     epochs, seconds = len(h['train']), sum(h['epoch_seconds'])
     clips = lambda key: [corpus.clips[names[n]] for n in mf.metadata[key]]
     n_chunks = len(chunk_clips(clips('train_files'), SR))
-    r_held, _, _ = ratio(mf, held)
+    r_held, recon_held, gl_held = ratio(mf, held)
+    with torch.no_grad(): way_back = features_to_waveform(front_end(mf.spectrogram), FRONT(held[:, None]), 16, held.shape[1])
+    vq = {name: visqol_scores(held, w) for name, w in (('gl', gl_held), ('way_back', way_back), ('codec', recon_held))}
+    for name, label in (('gl', 'log-mel + Griffin-Lim 64 (old ceiling)'), ('way_back', "true log-mel, distill's way back"),
+                        ('codec', 'codec + way back')):
+        print(f"  ViSQOL of held-out files, {label}: median {np.median(vq[name]):.2f}, 10th percentile {np.percentile(vq[name], 10):.2f}", flush=True)
     r_val, _, _ = ratio(mf, first_seconds(clips('val_files')))
     _, recon, ceiling = ratio(mf, train)
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
     codec = figs(features(recon))
     line('codec: reconstructions of training', codec)
-    waves, _ = generate(mf, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
+    info = mf.generator['info']
+    with torch.no_grad(): bounds = info.get('decay') or decay_bounds([FRONT(c[None, None])[0, 0] for c in clips('train_files')])
+    unshaped = dataclasses.replace(mf, generator={**mf.generator, 'info': {k: v for k, v in info.items() if k != 'decay'}})
+    shaped = dataclasses.replace(mf, generator={**mf.generator, 'info': {**info, 'decay': bounds}})
+    old, _ = generate(unshaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
+    waves, _ = generate(shaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
+    line(f'generated, tails as decoded', figs(features(first_seconds(list(old)))))
     gen = figs(features(first_seconds(list(waves))))
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
-    info = mf.generator['info']
-    lengths = [(int(w.nonzero().max()) + 1) / SR if w.any() else 0.0 for w in waves]
+    base = sampler_baseline(corpus.clips, len(train))
+    sampler = figs(features(base))
+    line('sampler baseline (pitch, filter, decay)', sampler)
+    print(f"  decay (peak to 40 dB under; quartiles, s): held-out {quartiles(decays(held))}, training {quartiles(decays(train))}, "
+          f"generated {quartiles(decays(waves))} (tails as decoded {quartiles(decays(old))}), sampler baseline {quartiles(decays(base))}", flush=True)
+    length = lambda ws: [(int(w.nonzero().max()) + 1) / SR if w.any() else 0.0 for w in ws]
+    lengths = length(waves)
     asked = waves.shape[1] / SR
     files_median = float(np.median([min(len(c) / SR, asked) for c in corpus.clips]))   # as long as they could be, asked so
     print(f"  generator: one-shots {info.get('one_shot')} ({info.get('ending_files', '?')} of the prior's {info.get('files', '?')} training files end); "
           f"sounds {np.median(lengths):.2f} s long (median; the training files {files_median:.2f} s, each cut at the {asked:.1f} s asked), "
-          f"{sum(l < asked - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms", flush=True)
+          f"{sum(l < asked - 0.01 for l in lengths)} of {len(waves)} end before the last 10 ms (tails as decoded: {np.median(length(old)):.2f} s, "
+          f"{sum(l < asked - 0.01 for l in length(old))} end)", flush=True)
     if 'bits_per_code' in info:
         print(f"  prior: {info['epochs']} epochs; held-out bits per code {info['bits_per_code']:.3f}, unigram {info['unigram_bits']:.3f}, "
               f"repeat {info['repeat_bits']:.3f} ({100 * (1 - info['bits_per_code'] / info['repeat_bits']):.0f}% under repeat)", flush=True)
@@ -228,7 +299,9 @@ def run_kit(kit, a, changes):
                 ratio_val=r_val, codec_mfcc=codec['mfcc']['realism'], codec_env=codec['envelope']['realism'],
                 gen_mfcc=gen['mfcc']['realism'], gen_env=gen['envelope']['realism'], novelty=gen['mfcc']['novelty'],
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed, rt1=rt[1], rt8=rt[8],
-                one_shot=bool(info.get('one_shot')))
+                one_shot=bool(info.get('one_shot')), sampler_mfcc=sampler['mfcc']['realism'], sampler_env=sampler['envelope']['realism'],
+                visqol_p10={k: float(np.percentile(v, 10)) for k, v in vq.items()}, visqol_median={k: float(np.median(v)) for k, v in vq.items()},
+                decay_gen=float(np.median(decays(waves))), decay_train=float(np.median(decays(train))))
 
 
 def generation_speed(mf, n, runs=3):
@@ -241,13 +314,22 @@ def generation_speed(mf, n, runs=3):
 
 
 def targets(r):
-    "Issue 26's targets for one corpus: (name, figure, met)."
-    length = (f"{r['length']:.2f} s against the files' {r['files_length']:.2f} s", abs(r['length'] / r['files_length'] - 1) <= 0.3) if r['one_shot'] \
+    "Issues 26's and 38's targets for one corpus: (name, figure, met)."
+    length = (f"{r['length']:.2f} s against the files' {r['files_length']:.2f} s", abs(r['length'] / r['files_length'] - 1) <= 0.2) if r['one_shot'] \
         else (f"{r['length']:.2f} s of {r['asked']:.1f} s asked", r['length'] >= r['asked'] - 0.01)
     return [('generated MFCC realism <= 1.5x the codec\'s', f"{r['gen_mfcc']:.2f} <= {1.5 * r['codec_mfcc']:.2f}", r['gen_mfcc'] <= 1.5 * r['codec_mfcc']),
             ('generated envelope realism <= 1.5x the codec\'s', f"{r['gen_env']:.2f} <= {1.5 * r['codec_env']:.2f}", r['gen_env'] <= 1.5 * r['codec_env']),
             ('novelty >= 0.3, diversity >= 0.5', f"{r['novelty']:.2f}, {r['diversity']:.2f}", r['novelty'] >= 0.3 and r['diversity'] >= 0.5),
-            ('median length (one-shots: within 30% of the files\'; textures: as asked)', *length),
+            ('median length (one-shots: within 20% of the files\'; textures: as asked)', *length),
+            ('generated realism <= 2.0 and no worse than the sampler baseline\'s (MFCC, envelope)',
+             f"{r['gen_mfcc']:.2f}, {r['gen_env']:.2f} against {r['sampler_mfcc']:.2f}, {r['sampler_env']:.2f}",
+             max(r['gen_mfcc'], r['gen_env']) <= 2.0 and r['gen_mfcc'] <= r['sampler_mfcc'] and r['gen_env'] <= r['sampler_env']),
+            ('codec realism <= 1.3 (MFCC, envelope)', f"{r['codec_mfcc']:.2f}, {r['codec_env']:.2f}", max(r['codec_mfcc'], r['codec_env']) <= 1.3),
+            ('ceiling ratio <= 1.3', f"{r['ratio']:.2f}", r['ratio'] <= 1.3),
+            ('ViSQOL 10th percentile of the codec within 0.5 of the Griffin-Lim round trip\'s',
+             f"{r['visqol_p10']['codec']:.2f} against {r['visqol_p10']['gl']:.2f}", r['visqol_p10']['codec'] >= r['visqol_p10']['gl'] - 0.5),
+            ('median decay (one-shots) within 20% of the training files\'', f"{r['decay_gen']:.2f} s against {r['decay_train']:.2f} s",
+             abs(r['decay_gen'] / max(r['decay_train'], 1e-3) - 1) <= 0.2 or not r['one_shot']),
             ('held-out bits >= 20% under repeat', f"{100 * r['under_repeat']:.0f}%", r['under_repeat'] >= 0.2),
             ('one 3 s sound >= 20x real time, 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40)]
 
@@ -286,7 +368,7 @@ def main():
         print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
               f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}"
               f"{100 * r['under_repeat']:12.0f}%{r['length']:8.2f}{r['files_length']:8.2f}{r['asked']:6.1f}")
-    print("\nTARGETS (issue 26)")
+    print("\nTARGETS (issues 26 and 38)")
     for r in rows:
         print(f"  {r['kit']} ({'one-shots' if r['one_shot'] else 'textures'}):")
         for name, figure, met in targets(r): print(f"    {'met    ' if met else 'NOT MET'} {name}: {figure}")

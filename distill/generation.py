@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from .training.config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config, check_value
 from .models.vae import AggregatePosterior, slerp
-from .models.prior import CodePrior, sample_codes, sequence_to_codes, check_sampling
+from .models.prior import CodePrior, ColumnPrior, sample_codes, sequence_to_codes, check_sampling
 from .training.prior import train_prior, encode_codes, prior_bits
 from .novelty import training_reference
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
@@ -19,15 +19,15 @@ from .device import module_device
 
 # %% auto #0
 __all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'check_amount', 'decode_codes', 'generate',
-           'silence_stop', 'sounds_end', 'model_kinds', 'pick_kinds', 'trim_one_shot', 'variation_mask', 'variations',
-           'interpolate']
+           'silence_stop', 'sounds_end', 'mel_end_frames', 'model_kinds', 'pick_kinds', 'trim_one_shot', 'band_db',
+           'decay_bounds', 'shape_decay', 'variation_mask', 'variations', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
-_GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, AggregatePosterior)}
+_GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
 
 def load_generator(mf:ModelFile, # a loaded model file
                   ) -> torch.nn.Module:
-    "The generator stored in `mf` (a `CodePrior` or an `AggregatePosterior`), on the model's device, in eval mode."
+    "The generator stored in `mf` (a `CodePrior`, a `ColumnPrior` or an `AggregatePosterior`), on the model's device, in eval mode."
     path = mf.metadata.get('name', 'this model')
     if mf.generator is None:
         raise ModelFileError(f"{path}: the model file has no generator (trained before distill could generate, or with "
@@ -54,19 +54,20 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
     clips = lambda files: [corpus.clips[i] for i in index(files)]
     names = sorted({corpus.kinds[i] for i in index(result.train_files)}) if corpus.kinds else []   # kinds the generator can make
     kinds = lambda files: [names.index(corpus.kinds[i]) if corpus.kinds[i] in names else 0 for i in index(files)] if names else None
+    front = front_end(mf.spectrogram).to(dev)
+    with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
     if result.kind == 'vqvae':
         res = train_prior(mf.model, clips(result.train_files), clips(result.val_files), mf.spectrogram,
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot,
                           kinds(result.train_files), kinds(result.val_files))
         gen, info = res.prior, dict(kind='code_prior', **res.figures, history=res.history)
     else:
-        front = front_end(mf.spectrogram).to(dev)
-        with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
         gen = AggregatePosterior.fit(mf.model, mels, kinds(result.train_files))
         ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(result.train_files)]
         info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
                     one_shot=sum(ends) >= len(ends) / 2)
     if names: info['kinds'] = {k: kinds(result.train_files).count(i) for i, k in enumerate(names)}   # training files per kind
+    info['decay'] = decay_bounds([m[0].cpu() for m in mels])                    # the corpus's decay rates, for `shape_decay`
     info['reference'] = training_reference(corpus, result.train_files, result.val_files)
     save_model(mf.model, result.model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
                generator=gen, generator_info=info)
@@ -172,12 +173,28 @@ def sounds_end(mf:ModelFile, # a model file with a generator
     return bool((mf.generator.get('info') or {}).get('one_shot'))
 
 def _finish(mf, mels, samples, n_iter, seed, lead=0):
-    "(waveforms, mels) of generated mels: Griffin-Lim, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
-    waves = _to_sound(mf, mels, samples, n_iter, seed)
-    if sounds_end(mf):                                                    # trimmed, and drawn as they will sound
-        waves = trim_one_shot(waves, mf.spectrogram, start=lead)
-        mels = front_end(mf.spectrogram).to(waves.device)(waves[:, None])
-    return waves, mels
+    "(waveforms, mels) of generated mels: one-shots' tails shaped, the way back, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
+    if not sounds_end(mf): return _to_sound(mf, mels, samples, n_iter, seed), mels
+    hop, bounds = mf.spectrogram.hop_length, (mf.generator.get('info') or {}).get('decay')
+    if bounds:                                                            # tails that decay (`shape_decay`)
+        mels = torch.cat([shape_decay(mels[:, 0], **bounds, start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
+    waves = mels.new_zeros(len(mels), samples)
+    for i, end in enumerate(mel_end_frames(mels[:, 0], start=lead // hop).tolist()):   # each sound inverted up to its own end
+        made = min(samples, end * hop)
+        waves[i, :made] = _to_sound(mf, mels[i:i + 1, ..., :end], made, n_iter, seed)[0]
+    waves = trim_one_shot(waves, mf.spectrogram, start=lead)              # trimmed, and drawn as they will sound
+    return waves, front_end(mf.spectrogram).to(waves.device)(waves[:, None])
+
+def mel_end_frames(mels:torch.Tensor, # log-mels `[n, n_mels, T]`
+                   floor_db:float=60.0, # a sound ends at its first frame after its loudest this far under it (as `trim_one_shot`)
+                   margin:int=4, # frames kept after that, so the trim finds the same end in the waveform
+                   start:int=0, # frames kept whatever their level (a prompt)
+                  ) -> torch.Tensor:
+    "The frames `[n]` each sound needs: up to `margin` frames after it first falls `floor_db` under its loudest frame (all, if never)."
+    power = torch.expm1(mels.clamp(min=0)).sum(1)                          # each frame's mel power [n, T]
+    f = torch.arange(power.shape[1], device=mels.device)
+    below = (f > power.argmax(1, keepdim=True)) & (f >= start) & (power <= power.amax(1, keepdim=True) * 10 ** (-floor_db / 10))
+    return torch.where(below.any(1), below.float().argmax(1).long() + margin, power.shape[1]).clamp(max=power.shape[1])
 
 # %% ../nbs/57_generation.ipynb #57d13f0d
 def model_kinds(mf:ModelFile, # a model file
@@ -224,6 +241,52 @@ def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
     end = torch.where(below.any(1), below.float().argmax(1) * hop, S)                  # first sample of silence
     t = torch.arange(S, device=waves.device)
     return waves * ((end[:, None] - 1 - t) / max(1, round(fade_s * sample_rate))).clamp(0, 1)
+
+# %% ../nbs/57_generation.ipynb #c01ed219
+def band_db(mels:torch.Tensor, # log-mels `[..., n_mels, T]` (`log1p` of mel power)
+           ) -> torch.Tensor:
+    "Each band's power in dB, `[..., n_mels, T]` (silence at -120 dB)."
+    return 10 * torch.log10(torch.expm1(mels.clamp(min=0)).clamp(min=1e-12))
+
+def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mels, T]`
+                 drop_db:float=40.0, # a band's decay: its mean fall from its peak to this far under it
+                 span_db:float=60.0, # bands whose peak lies further under the file's loudest band are not counted
+                 share:float=0.1, # the bounds: this quantile of the rates and its mirror (0.1: the slowest and fastest tenth)
+                ) -> dict|None:
+    "Per band, the slow and fast decay rates (dB per frame) of a corpus: `{'slow': [...], 'fast': [...]}`; None if no band decays."
+    rates = []
+    for m in mels:
+        L = band_db(m)
+        peak = L.argmax(-1, keepdim=True)
+        top = L.gather(-1, peak)
+        below = (torch.arange(L.shape[-1]) > peak) & (L <= top - drop_db)
+        frames = (below.float().argmax(-1) - peak[:, 0]).clamp(min=1)
+        counted = below.any(-1) & (top[:, 0] >= L.max() - span_db)
+        rates.append(torch.where(counted, drop_db / frames, torch.nan))
+    R = torch.stack(rates).double()
+    if R.isnan().all(): return None
+    def bound(q):
+        b = R.nanquantile(q, 0)
+        return torch.where(b.isnan(), b.nanmedian(), b).tolist()           # a band no file decays in: the bands' median
+    return dict(slow=bound(share), fast=bound(1 - share))
+
+def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
+                slow:list[float], # per band: the least fall per frame after its peak, dB (`decay_bounds`)
+                fast:list[float], # per band: the most fall per frame, dB
+                start:int=0, # frames kept as they are (a prompt)
+                span_db:float=120.0, # levels this far under the loudest band are silence
+               ) -> torch.Tensor:
+    "`mels` with each band, after its peak, falling at least `slow` and at most `fast` dB per frame."
+    L = band_db(mels)
+    top = L.amax((-1, -2), keepdim=True)
+    L = torch.maximum(L, top - span_db)
+    slow, fast = (torch.tensor(x, dtype=L.dtype, device=L.device) for x in (slow, fast))
+    peak = L.argmax(-1)                                                   # each band's loudest frame
+    out = L.clone()
+    for t in range(max(start, 1), L.shape[-1]):
+        held = torch.minimum(torch.maximum(L[..., t], out[..., t - 1] - fast), out[..., t - 1] - slow)
+        out[..., t] = torch.where(t > peak, held, L[..., t])
+    return torch.where(out > top - span_db, torch.log1p(10 ** (out / 10)), 0.0)
 
 # %% ../nbs/57_generation.ipynb #ce69e056
 def variation_mask(columns:int, # time columns of the sound's code grid

@@ -13,7 +13,8 @@ from ..progress import Progress
 from ..device import module_device
 
 # %% auto #0
-__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'filter_logits', 'check_sampling', 'sample_codes']
+__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'ColumnPrior', 'filter_logits', 'check_sampling',
+           'sample_codes']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -132,6 +133,88 @@ class CodePrior(nn.Module):
         if seq.shape[1] > self.context: raise ValueError(f"CodePrior: {seq.shape[1]} codes exceed the context of {self.context}")
         return self.run(*self.inputs(seq, seq.shape[1]), kind=kind)
 
+# %% ../../nbs/52_prior.ipynb #b3b39393
+class ColumnPrior(nn.Module):
+    "A causal transformer over time columns and a recurrent depth head that draws each column's codes, coarse levels first."
+    generator_kind = 'column_prior'
+    def __init__(self, codebook_size:int=256, # codes per level K (from the codec)
+                 num_quantizers:int=3, # residual levels Q (from the codec)
+                 rows:int=8, # frequency rows of the latent grid (from the codec)
+                 hidden:int=256, # transformer and depth-head width
+                 layers:int=4, # transformer blocks
+                 heads:int=4, # attention heads
+                 dropout:float=0.2, # dropout in the blocks and on the inputs
+                 context_columns:int=24, # time columns seen at once
+                 kinds:int=0, # kinds of sound it is conditioned on (subfolders of the corpus); 0: none
+                ):
+        super().__init__()
+        PriorConfig(hidden=hidden, layers=layers, heads=heads, dropout=dropout, context_columns=context_columns)  # validates
+        self.hparams = dict(codebook_size=codebook_size, num_quantizers=num_quantizers, rows=rows, hidden=hidden, layers=layers,
+                            heads=heads, dropout=dropout, context_columns=context_columns, **({'kinds': kinds} if kinds else {}))
+        self.K, self.Q, self.rows, self.context_columns = codebook_size, num_quantizers, rows, context_columns
+        tpc = self.tokens_per_column = rows * num_quantizers
+        self.context = context_columns * tpc                               # codes seen at once
+        self.register_buffer('order', torch.arange(tpc).view(rows, num_quantizers).T.reshape(-1), persistent=False)  # depth step -> place
+        self.column_in = nn.Embedding(tpc * codebook_size, hidden)          # code k at place p: p*K + k; a column is their sum
+        self.start = nn.Parameter(torch.zeros(hidden))                      # stands for the column before the first
+        self.time = nn.Embedding(context_columns, hidden)
+        self.kind = nn.Embedding(kinds, hidden) if kinds else None
+        self.blocks = nn.ModuleList(_Block(hidden, heads, dropout) for _ in range(layers))
+        self.norm = nn.LayerNorm(hidden)
+        self.prev = nn.Embedding(codebook_size + 1, hidden)                 # the code drawn before in the column (K: none yet)
+        self.above = nn.Embedding(codebook_size + 1, hidden)                # the code at this place one column earlier (K: none)
+        self.place = nn.Embedding(tpc, hidden)                              # which place the depth step draws
+        self.depth = nn.GRU(hidden, hidden, batch_first=True)
+        self.head = nn.Sequential(nn.LayerNorm(hidden), nn.Linear(hidden, codebook_size))
+        self.drop = nn.Dropout(dropout)
+
+    def to_order(self, seq:torch.Tensor) -> torch.Tensor: # code sequences (`CodePrior`'s layout)
+        "The sequences unchanged: this prior reads the common layout."
+        return seq
+    from_order = to_order
+
+    def columns(self, cols:torch.Tensor, # codes [B, C, rows*Q] of C columns (the common layout within each)
+                start:int=0, # window position of the first column (0: the column after the start token)
+                caches:list|None=None, # one dict per block, extended (sampling)
+                kind:torch.Tensor|None=None, # each sequence's kind [B]
+                first:bool=True, # the start token comes before `cols` (False: continuing a cached window)
+               ) -> torch.Tensor:
+        "The transformer's states `[B, C + first, hidden]`: each predicts the column after the ones it has read."
+        if (kind is None) != (self.kind is None):
+            raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
+        B, C, tpc = cols.shape
+        x = self.column_in(cols + torch.arange(tpc, device=cols.device) * self.K).sum(2)
+        if first: x = torch.cat([self.start.expand(B, 1, -1), x], 1)
+        x = x + self.time(torch.arange(start, start + x.shape[1], device=cols.device))
+        x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
+        for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
+        return self.norm(x)
+
+    def step_inputs(self, prev:torch.Tensor, # the code drawn before (K: none) [..., steps]
+                    above:torch.Tensor, # the code at the same place one column earlier (K: none) [..., steps]
+                    place:torch.Tensor, # the places drawn [steps]
+                   ) -> torch.Tensor:
+        "The depth head's inputs `[..., steps, hidden]`."
+        return self.drop(self.prev(prev) + self.above(above) + self.place(place))
+
+    def forward(self, seq:torch.Tensor, # code sequences [B, L] of whole columns, L <= context
+                kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
+               ) -> torch.Tensor:
+        "Next-code logits [B, L, K]: position i predicts seq[:, i] from every code before it."
+        B, L = seq.shape
+        tpc = self.tokens_per_column
+        if L > self.context: raise ValueError(f"ColumnPrior: {L} codes exceed the context of {self.context}")
+        if L % tpc: raise ValueError(f"ColumnPrior: {L} codes is not a whole number of columns of {tpc}")
+        cols = seq.view(B, -1, tpc)
+        C = cols.shape[1]
+        state = self.columns(cols[:, :-1], kind=kind)                        # [B, C, hidden]: column c's state has read columns < c
+        drawn = cols[..., self.order]                                       # each column in drawing order
+        prev = torch.cat([drawn.new_full((B, C, 1), self.K), drawn[..., :-1]], 2)
+        above = torch.cat([drawn.new_full((B, 1, tpc), self.K), drawn[:, :-1]], 1)
+        out, _ = self.depth(self.step_inputs(prev, above, self.order).view(B * C, tpc, -1), state.reshape(1, B * C, -1).contiguous())
+        logits = self.head(out).view(B, C, tpc, self.K)
+        return logits[:, :, self.order.argsort()].reshape(B, L, self.K)     # back to the common layout
+
 # %% ../../nbs/52_prior.ipynb #7dd0acbc
 def filter_logits(logits:torch.Tensor, # next-code logits [..., K]
                   top_k:int|None=None, # keep only the k most likely codes (None: all)
@@ -167,8 +250,40 @@ def _one_thread(dev):
     try: yield
     finally: torch.set_num_threads(n)
 
+def _draw(logits, temperature, top_k, top_p, g, kept=None):
+    "One code per sequence [n, 1] drawn from `logits` [n, K] (or the kept code, where `kept` >= 0)."
+    tok = torch.multinomial(filter_logits(logits / temperature, top_k, top_p).softmax(-1), 1, generator=g)
+    return tok if kept is None or kept < 0 else kept.expand_as(tok)
+
+def _sample_columns(prior, out, total, draw, bar, kind, given, stop):
+    "`ColumnPrior`'s sampling: one transformer step per column, then its codes from the depth head; `out` continued to `total` codes."
+    tpc, K = prior.tokens_per_column, prior.K
+    keep = max(1, prior.context_columns // 2)                               # columns kept when the window slides
+    base, caches, order = 0, None, prior.order.tolist()
+    weights = (prior.depth.weight_ih_l0, prior.depth.weight_hh_l0, prior.depth.bias_ih_l0, prior.depth.bias_hh_l0)
+    cols = out.reshape(len(out), out.shape[1] // tpc, tpc)
+    while cols.shape[1] * tpc < total:
+        c = cols.shape[1]
+        if caches is None:                                                   # (re)start the window: one pass over its columns
+            if c - base >= prior.context_columns: base = c - keep
+            caches = [{} for _ in prior.blocks]
+            state = prior.columns(cols[:, base:], 0, caches, kind)[:, -1]
+        above = cols[:, c - 1, prior.order] if c > base else torch.full((len(cols), tpc), K, device=cols.device)
+        known = prior.above(above) + prior.place(prior.order)                # the depth inputs that do not wait for a draw
+        h, prev = state, torch.full((len(cols),), K, device=cols.device)
+        col = torch.empty(len(cols), tpc, dtype=torch.long, device=cols.device)
+        for d, place in enumerate(order):                                    # the GRU a cell at a time (eval: no dropout)
+            h = torch.gru_cell(known[:, d] + prior.prev(prev), h, *weights)
+            prev = col[:, place] = draw(prior.head(h), None if given is None else given[c * tpc + place])[:, 0]
+        cols = torch.cat([cols, col[:, None]], 1)
+        bar.update(1)
+        if stop is not None and cols.shape[1] * tpc < total and stop(cols.flatten(1)): break
+        if cols.shape[1] - base >= prior.context_columns: caches = None
+        elif cols.shape[1] * tpc < total: state = prior.columns(col[:, None], cols.shape[1] - base, caches, kind, first=False)[:, -1]
+    return cols.flatten(1)
+
 @torch.no_grad()
-def sample_codes(prior:CodePrior, # a trained prior
+def sample_codes(prior:CodePrior|ColumnPrior, # a trained prior
                  n:int, # sequences to sample (one batch)
                  columns:int, # time columns of each sequence, the prompt's included
                  temperature:float=1.0, # < 1 sharper, > 1 more varied
@@ -199,16 +314,16 @@ def sample_codes(prior:CodePrior, # a trained prior
     kind = None if kind is None else kind.to(dev)
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
            else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
-    base, caches = 0, None                                          # where the window starts, its key/value caches
+    draw = lambda logits, kept: _draw(logits, temperature, top_k, top_p, g, kept)
     with Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress) as bar, _one_thread(dev):
+        if isinstance(prior, ColumnPrior): return _sample_columns(prior, out, total, draw, bar, kind, given, stop)
+        base, caches = 0, None                                          # where the window starts, its key/value caches
         while out.shape[1] < total:
             if caches is None:                                          # (re)start the window: one pass over its codes
                 if out.shape[1] - base >= prior.context: base = out.shape[1] - keep
                 caches = [{} for _ in prior.blocks]
                 logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches, kind)[:, -1]
-            probs = filter_logits(logits / temperature, top_k, top_p).softmax(-1)
-            tok = torch.multinomial(probs, 1, generator=g)
-            if given is not None and given[out.shape[1]] >= 0: tok = given[out.shape[1]].expand(n, 1)
+            tok = draw(logits, None if given is None else given[out.shape[1]])
             out = torch.cat([out, tok], 1)
             if out.shape[1] % tpc == 0:
                 bar.update(1)

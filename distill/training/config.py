@@ -8,8 +8,9 @@ from dataclasses import dataclass, field, fields
 import typing
 
 # %% auto #0
-__all__ = ['ConfigError', 'BadValue', 'check_value', 'Config', 'SpectrogramConfig', 'ComplexSpectrogramConfig', 'VQVAEConfig',
-           'get_adaptive_vqvae_config', 'LossConfig', 'TrainingConfig', 'PriorConfig', 'get_adaptive_prior_config']
+__all__ = ['PRIOR_ARCHITECTURES', 'ConfigError', 'BadValue', 'check_value', 'Config', 'SpectrogramConfig',
+           'ComplexSpectrogramConfig', 'VQVAEConfig', 'get_adaptive_vqvae_config', 'LossConfig', 'TrainingConfig',
+           'PriorConfig', 'get_adaptive_prior_config']
 
 # %% ../../nbs/00_config.ipynb #5df89640
 class ConfigError(ValueError):
@@ -247,6 +248,8 @@ class TrainingConfig(Config):
         _check_training_fields(self)
 
 # %% ../../nbs/00_config.ipynb #4956d687
+PRIOR_ARCHITECTURES = ('flat', 'columns')   # `CodePrior`: every code in turn; `ColumnPrior`: a step per column and a depth head
+
 @dataclass
 class PriorConfig(Config):
     "Size and training of the autoregressive prior over RVQ codes (see the table above)."
@@ -262,6 +265,7 @@ class PriorConfig(Config):
     token_corruption: float = 0.0
     augment_copies: int = 0
     coarse_first: bool = True
+    architecture: str = 'flat'
 
     def validate(self):
         "Check every field is in range."
@@ -274,6 +278,7 @@ class PriorConfig(Config):
         _require(self.context_columns >= 2, 'context_columns', f"must be at least 2, got {self.context_columns}")
         _require(0 <= self.token_corruption < 1, 'token_corruption', f"must be in [0, 1), got {self.token_corruption}")
         _require(self.augment_copies >= 0, 'augment_copies', f"must be >= 0, got {self.augment_copies}")
+        _require(self.architecture in PRIOR_ARCHITECTURES, 'architecture', f"must be one of {', '.join(PRIOR_ARCHITECTURES)}, got {self.architecture!r}")
 
 # %% ../../nbs/00_config.ipynb #8f1a3ff5
 def get_adaptive_prior_config(file_count:int, # number of audio files in the corpus (at least 1)

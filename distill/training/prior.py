@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from .config import PriorConfig, SpectrogramConfig
 from ..audio.spectrogram import AudioSpectrogram, ends_in_silence
 from ..models.vqvae import ConvVQVAE
-from ..models.prior import CodePrior, codes_to_sequence
+from ..models.prior import CodePrior, ColumnPrior, codes_to_sequence
 from .loop import Task, fit
 from ..device import module_device
 
@@ -209,7 +209,7 @@ def train_prior(codec:ConvVQVAE, # a trained codec
                 train_kinds:list[int]|None=None, # each training file's kind, 0..kinds-1 (None: a corpus without kinds)
                 held_kinds:list[int]|None=None, # each held-out file's kind
                ) -> PriorResult:
-    "Train a `CodePrior` on the codes of `train_clips` and measure held-out bits per code against the baselines."
+    "Train a prior (`CodePrior` or `ColumnPrior`, by `config.architecture`) on the codes of `train_clips` and measure held-out bits per code against the baselines."
     c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
     ends = lambda clips: [ends_in_silence(x, spec) if one_shot is None else one_shot for x in clips]
     column = codec.time_downsample * spec.hop_length                         # samples of a code column
@@ -226,7 +226,9 @@ def train_prior(codec:ConvVQVAE, # a trained codec
     torch.manual_seed(seed)
     kinds = max(train_kinds + (held_kinds or [])) + 1 if train_kinds else 0
     train_kinds = train_kinds and train_kinds + [k for k in train_kinds for _ in range(c.augment_copies)]   # the copies' kinds
-    prior = CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first, kinds)
+    prior = (ColumnPrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, kinds)
+             if c.architecture == 'columns' else
+             CodePrior(q.codebook_size, q.num_quantizers, rows, c.hidden, c.layers, c.heads, c.dropout, c.context_columns, c.coarse_first, kinds))
     prior.to(module_device(codec))
     history = fit_prior(prior, train, held_out, c, minutes, seed, progress, train_kinds, held_kinds)
     figures = dict(epochs=len(history['train']), seconds=round(history['seconds'], 2), train_codes=sum(map(len, train)),
