@@ -154,9 +154,9 @@ def describe_model(path:str|Path, # a model file
                      f"perplexity {lvl['perplexity']:.1f}, {lvl['dead_codes']} dead, churn {lvl['churn']:.2%}/step")
     g = h.get('generator')
     if g is None: lines.append("  generator       none (this model cannot generate: train it again with distill_train)")
-    elif g['kind'] == 'code_prior' and 'bits_per_code' in g['info']:
+    elif g['kind'] in ('code_prior', 'column_prior') and 'bits_per_code' in g['info']:
         i = g['info']
-        lines.append(f"  generator       prior over codes ({g['hparams']['hidden']} wide, {g['hparams']['layers']} layers), {i['epochs']} epochs in "
+        lines.append(f"  generator       {'column' if g['kind'] == 'column_prior' else 'flat'} prior over codes ({g['hparams']['hidden']} wide, {g['hparams']['layers']} layers), {i['epochs']} epochs in "
                      f"{i['seconds']:.0f} s; held-out bits per code {i['bits_per_code']:.2f} (unigram {i['unigram_bits']:.2f}, repeat {i['repeat_bits']:.2f})")
     else: lines.append(f"  generator       {g['kind'].replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g['hparams'].items()))
     if g is not None and g['info'].get('kinds'):

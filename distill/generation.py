@@ -60,7 +60,7 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
         res = train_prior(mf.model, clips(result.train_files), clips(result.val_files), mf.spectrogram,
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot,
                           kinds(result.train_files), kinds(result.val_files))
-        gen, info = res.prior, dict(kind='code_prior', **res.figures, history=res.history)
+        gen, info = res.prior, dict(kind=res.prior.generator_kind, **res.figures, history=res.history)
     else:
         gen = AggregatePosterior.fit(mf.model, mels, kinds(result.train_files))
         ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(result.train_files)]
@@ -251,9 +251,9 @@ def band_db(mels:torch.Tensor, # log-mels `[..., n_mels, T]` (`log1p` of mel pow
 def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mels, T]`
                  drop_db:float=40.0, # a band's decay: its mean fall from its peak to this far under it
                  span_db:float=60.0, # bands whose peak lies further under the file's loudest band are not counted
-                 share:float=0.1, # the bounds: this quantile of the rates and its mirror (0.1: the slowest and fastest tenth)
+                 share:float=0.1, # the bound: this quantile of the rates (0.1: the slowest tenth; the table above)
                 ) -> dict|None:
-    "Per band, the slow and fast decay rates (dB per frame) of a corpus: `{'slow': [...], 'fast': [...]}`; None if no band decays."
+    "Per band, the slowest decay rate (dB per frame) of a corpus that a generated tail keeps: `{'slow': [...]}`; None if no band decays."
     rates = []
     for m in mels:
         L = band_db(m)
@@ -265,27 +265,23 @@ def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mel
         rates.append(torch.where(counted, drop_db / frames, torch.nan))
     R = torch.stack(rates).double()
     if R.isnan().all(): return None
-    def bound(q):
-        b = R.nanquantile(q, 0)
-        return torch.where(b.isnan(), b.nanmedian(), b).tolist()           # a band no file decays in: the bands' median
-    return dict(slow=bound(share), fast=bound(1 - share))
+    b = R.nanquantile(share, 0)
+    return dict(slow=torch.where(b.isnan(), b.nanmedian(), b).tolist())    # a band no file decays in: the bands' median
 
 def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
                 slow:list[float], # per band: the least fall per frame after its peak, dB (`decay_bounds`)
-                fast:list[float], # per band: the most fall per frame, dB
                 start:int=0, # frames kept as they are (a prompt)
                 span_db:float=120.0, # levels this far under the loudest band are silence
                ) -> torch.Tensor:
-    "`mels` with each band, after its peak, falling at least `slow` and at most `fast` dB per frame."
+    "`mels` with each band, after its peak, falling at least `slow` dB per frame."
     L = band_db(mels)
     top = L.amax((-1, -2), keepdim=True)
     L = torch.maximum(L, top - span_db)
-    slow, fast = (torch.tensor(x, dtype=L.dtype, device=L.device) for x in (slow, fast))
+    slow = torch.tensor(slow, dtype=L.dtype, device=L.device)
     peak = L.argmax(-1)                                                   # each band's loudest frame
     out = L.clone()
     for t in range(max(start, 1), L.shape[-1]):
-        held = torch.minimum(torch.maximum(L[..., t], out[..., t - 1] - fast), out[..., t - 1] - slow)
-        out[..., t] = torch.where(t > peak, held, L[..., t])
+        out[..., t] = torch.where(t > peak, torch.minimum(L[..., t], out[..., t - 1] - slow), L[..., t])
     return torch.where(out > top - span_db, torch.log1p(10 ** (out / 10)), 0.0)
 
 # %% ../nbs/57_generation.ipynb #ce69e056

@@ -265,7 +265,7 @@ class PriorConfig(Config):
     token_corruption: float = 0.0
     augment_copies: int = 0
     coarse_first: bool = True
-    architecture: str = 'flat'
+    architecture: str = 'columns'
 
     def validate(self):
         "Check every field is in range."
