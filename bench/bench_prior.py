@@ -16,16 +16,14 @@ trim; seconds, median of 3, 3 s asked, one sound and a batch of 8): today's path
 whole up to its longest sound), then each prior with each sound inverted only up to its own end.
 Run nothing beside it: the priors train on a time budget.
 """
-import argparse, collections, contextlib, statistics, sys, tempfile, time, warnings
+import argparse, collections, contextlib, statistics, sys, time
 from argparse import Namespace
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
-from distill.audio.io import load_corpus
-from distill.audio.realism import RealismScale
+from bench_realism import kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
 from distill.models.persistence import load_model
 from distill.models.prior import sample_codes
 from distill.generation import generate, load_generator
@@ -80,16 +78,7 @@ def sampling_seconds(gen, n, columns=18, runs=3):
 
 def run_kit(kit, a):
     train_files, held_files = split_kit(kit)
-    tmp = Path(tempfile.mkdtemp(prefix=f'bench_prior_{kit}_'))
-    for name, files in (('train', train_files), ('held', held_files)):
-        (tmp / name).mkdir()
-        for p in files: (tmp / name / p.name).symlink_to(p)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        corpus, held = load_corpus(tmp / 'train'), first_seconds(load_corpus(tmp / 'held').clips)
-    train = first_seconds(corpus.clips)
-    f_train, f_held = features(train), features(held)
-    scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
+    corpus, train, held, scales = kit_sets(kit)
     print(f"\n== {kit}: {len(train_files)} training files, {len(held_files)} held out; codec from {a.codec_from}", flush=True)
     rows = {}
     for arch in a.architectures:

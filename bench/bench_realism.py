@@ -53,7 +53,7 @@ codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10
 changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
 sampling arguments (temperature, top_p, top_k, seconds, seed).
 """
-import argparse, dataclasses, json, math, shutil, statistics, tempfile, time, warnings
+import argparse, dataclasses, json, shutil, statistics, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -209,7 +209,8 @@ def refit_generator(kit, a, corpus, out):
     fit_generator(res, config, a.minutes * PRIOR_SHARE if mf.kind == 'vqvae' else None, 0, progress=False, one_shot=one_shot)
 
 
-def run_kit(kit, a, changes):
+def kit_sets(kit):
+    "(the corpus of a kit's training files, their first seconds, the held-out files' first seconds, each feature family's realism scale)."
     train_files, held_files = split_kit(kit)
     tmp = Path(tempfile.mkdtemp(prefix=f'bench_{kit}_'))
     for name, files in (('train', train_files), ('held', held_files)):   # each side a folder, loaded as distill loads one
@@ -220,10 +221,16 @@ def run_kit(kit, a, changes):
         corpus = load_corpus(tmp / 'train')
         held = first_seconds(load_corpus(tmp / 'held').clips)
     train = first_seconds(corpus.clips)
+    f_train, f_held = features(train), features(held)
+    return corpus, train, held, {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
+
+
+def run_kit(kit, a, changes):
+    train_files, held_files = split_kit(kit)
+    corpus, train, held, scales = kit_sets(kit)
     print(f"\n== {kit}: {len(train_files)} training files, {len(held_files)} held out "
           f"({held_out_rule(kit)}); {a.model}, --minutes {a.minutes}, changed {changes or 'nothing'}", flush=True)
     f_train, f_held = features(train), features(held)
-    scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
     figs = lambda f: {fam: scales[fam].figures(f[fam]) for fam in scales}
     print(f"  {'set (realism novelty diversity)':<34}{'MFCC (librosa)':<25}{'envelope (distill)':<25}")
     line('held-out real files', {fam: dict(realism=s.held_out_realism(), novelty=float(s.novelty(f_held[fam]).median()),
@@ -269,7 +276,7 @@ def run_kit(kit, a, changes):
     shaped = dataclasses.replace(mf, generator={**mf.generator, 'info': {**info, 'decay': bounds}})
     old, _ = generate(unshaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
     waves, _ = generate(shaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
-    line(f'generated, tails as decoded', figs(features(first_seconds(list(old)))))
+    line('generated, tails as decoded', figs(features(first_seconds(list(old)))))
     gen = figs(features(first_seconds(list(waves))))
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
     base = sampler_baseline(corpus.clips, len(train))

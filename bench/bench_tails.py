@@ -9,31 +9,19 @@ them and once per share with `shape_decay`'s bound at that quantile of the train
 `bench_realism.py`, the median length (last sound sample) beside the files' (each cut at 1 s), and the decay
 (peak to 40 dB under) quartiles beside the training files'. Generation only: nothing is trained.
 """
-import argparse, dataclasses, sys, tempfile, warnings
+import argparse, dataclasses, sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import split_kit, first_seconds, features, FRONT, decays, quartiles, SR
-from distill.audio.io import load_corpus
-from distill.audio.realism import RealismScale
+from bench_realism import kit_sets, first_seconds, features, FRONT, decays, quartiles, SR
 from distill.models.persistence import load_model
 from distill.generation import generate, decay_bounds
 
 
 def run_kit(kit, a):
-    train_files, held_files = split_kit(kit)
-    tmp = Path(tempfile.mkdtemp(prefix=f'bench_tails_{kit}_'))
-    for name, files in (('train', train_files), ('held', held_files)):
-        (tmp / name).mkdir()
-        for p in files: (tmp / name / p.name).symlink_to(p)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        corpus, held = load_corpus(tmp / 'train'), first_seconds(load_corpus(tmp / 'held').clips)
-    train = first_seconds(corpus.clips)
-    f_train, f_held = features(train), features(held)
-    scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
+    corpus, train, held, scales = kit_sets(kit)
     mf = load_model(Path(a.models) / kit / 'model.distill')
     names = {f.name: i for i, f in enumerate(corpus.files)}
     mels = [FRONT(corpus.clips[names[n]][None, None])[0, 0] for n in mf.metadata['train_files']]

@@ -177,7 +177,7 @@ def _finish(mf, mels, samples, n_iter, seed, lead=0):
     if not sounds_end(mf): return _to_sound(mf, mels, samples, n_iter, seed), mels
     hop, bounds = mf.spectrogram.hop_length, (mf.generator.get('info') or {}).get('decay')
     if bounds:                                                            # tails that decay (`shape_decay`)
-        mels = torch.cat([shape_decay(mels[:, 0], **bounds, start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
+        mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
     waves = mels.new_zeros(len(mels), samples)
     for i, end in enumerate(mel_end_frames(mels[:, 0], start=lead // hop).tolist()):   # each sound inverted up to its own end
         made = min(samples, end * hop)
