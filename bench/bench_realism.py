@@ -71,7 +71,7 @@ from distill.audio.spectrogram import AudioSpectrogram, front_end
 from distill.audio.inversion import features_to_waveform
 from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
-from distill.generation import fit_generator, generate, decay_bounds
+from distill.generation import fit_generator, generate, decay_bounds, first_under
 from distill.audio.spectrogram import frame_rms
 from distill.training.prior import shifted_copy
 from distill.pipeline import PRIOR_SHARE
@@ -164,11 +164,8 @@ def sampler_baseline(clips, n, seed=0):
 def decays(waves, drop_db=40.0, hop=512):
     "Each sound's decay: seconds from its loudest 512-sample frame to the first one `drop_db` under it (to its end if never)."
     rms = frame_rms(waves, hop)
-    peak = rms.argmax(1, keepdim=True)
-    f = torch.arange(rms.shape[1])
-    below = (f > peak) & (rms <= rms.amax(1, keepdim=True) * 10 ** (-drop_db / 20))
-    end = torch.where(below.any(1), below.float().argmax(1), rms.shape[1])
-    return ((end - peak[:, 0]) * hop / SR).tolist()
+    frame, ends = first_under(rms, 10 ** (-drop_db / 20))
+    return ((torch.where(ends, frame, rms.shape[1]) - rms.argmax(1)) * hop / SR).tolist()
 
 
 def quartiles(x):

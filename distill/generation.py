@@ -19,8 +19,8 @@ from .device import module_device
 
 # %% auto #0
 __all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'check_amount', 'decode_codes', 'generate',
-           'silence_stop', 'sounds_end', 'mel_end_frames', 'model_kinds', 'pick_kinds', 'trim_one_shot', 'band_db',
-           'decay_bounds', 'shape_decay', 'variation_mask', 'variations', 'interpolate']
+           'silence_stop', 'sounds_end', 'mel_end_frames', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot',
+           'band_db', 'decay_bounds', 'shape_decay', 'variation_mask', 'variations', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -192,9 +192,8 @@ def mel_end_frames(mels:torch.Tensor, # log-mels `[n, n_mels, T]`
                   ) -> torch.Tensor:
     "The frames `[n]` each sound needs: up to `margin` frames after it first falls `floor_db` under its loudest frame (all, if never)."
     power = torch.expm1(mels.clamp(min=0)).sum(1)                          # each frame's mel power [n, T]
-    f = torch.arange(power.shape[1], device=mels.device)
-    below = (f > power.argmax(1, keepdim=True)) & (f >= start) & (power <= power.amax(1, keepdim=True) * 10 ** (-floor_db / 10))
-    return torch.where(below.any(1), below.float().argmax(1).long() + margin, power.shape[1]).clamp(max=power.shape[1])
+    frame, ends = first_under(power, 10 ** (-floor_db / 10), start)
+    return torch.where(ends, frame + margin, power.shape[1]).clamp(max=power.shape[1])
 
 # %% ../nbs/57_generation.ipynb #57d13f0d
 def model_kinds(mf:ModelFile, # a model file
@@ -226,6 +225,15 @@ def _kind_indices(mf, kinds):
     return torch.tensor([known.index(k) for k in kinds])
 
 # %% ../nbs/57_generation.ipynb #5eec098d
+def first_under(level:torch.Tensor, # non-negative levels `[..., T]` (frame RMS, mel power)
+                ratio:float, # the floor: this share of each row's loudest frame
+                start:int=0, # frames before this are never the one
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    "(each row's first frame after its loudest that lies at or under `ratio` times it, from `start` on; whether the row has one)."
+    f = torch.arange(level.shape[-1], device=level.device)
+    below = (f > level.argmax(-1, keepdim=True)) & (f >= start) & (level <= level.amax(-1, keepdim=True) * ratio)
+    return below.float().argmax(-1).long(), below.any(-1)
+
 def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
                   spectrogram:SpectrogramConfig, # their rate, and the frames' hop in which their level is read
                   floor_db:float=60.0, # a sound ends at its first frame after its peak this far under the peak
@@ -234,11 +242,8 @@ def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
                  ) -> torch.Tensor:
     "`waves` faded out at each sound's end (or at its last sample) and silent after it."
     sample_rate, hop, S = spectrogram.sample_rate, spectrogram.hop_length, waves.shape[1]
-    rms = frame_rms(waves, hop)
-    f = torch.arange(rms.shape[1], device=waves.device)
-    after_peak = (f > rms.argmax(1, keepdim=True)) & (f * hop >= start + round(fade_s * sample_rate))
-    below = after_peak & (rms <= rms.amax(1, keepdim=True) * 10 ** (-floor_db / 20))
-    end = torch.where(below.any(1), below.float().argmax(1) * hop, S)                  # first sample of silence
+    frame, ends = first_under(frame_rms(waves, hop), 10 ** (-floor_db / 20), -(-(start + round(fade_s * sample_rate)) // hop))
+    end = torch.where(ends, frame * hop, S)                                            # first sample of silence
     t = torch.arange(S, device=waves.device)
     return waves * ((end[:, None] - 1 - t) / max(1, round(fade_s * sample_rate))).clamp(0, 1)
 
@@ -257,11 +262,9 @@ def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mel
     rates = []
     for m in mels:
         L = band_db(m)
-        peak = L.argmax(-1, keepdim=True)
-        top = L.gather(-1, peak)
-        below = (torch.arange(L.shape[-1]) > peak) & (L <= top - drop_db)
-        frames = (below.float().argmax(-1) - peak[:, 0]).clamp(min=1)
-        counted = below.any(-1) & (top[:, 0] >= L.max() - span_db)
+        frame, decays = first_under(10 ** (L / 10), 10 ** (-drop_db / 10))
+        frames = (frame - L.argmax(-1)).clamp(min=1)
+        counted = decays & (L.amax(-1) >= L.max() - span_db)
         rates.append(torch.where(counted, drop_db / frames, torch.nan))
     R = torch.stack(rates).double()
     if R.isnan().all(): return None
