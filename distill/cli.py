@@ -118,6 +118,7 @@ def distill_generate(
     like:Param("a sound file to make variations of", str)=None,
     amount:Param("with --like: how much of the sound is sampled anew, 0 < A <= 1 (near 0 its reconstruction, 1 a free sample that starts like it; default 0.5)", float)=None,
     kind:Param("the kind of sound to make, for a model trained on kind subfolders (default: kinds drawn by their share)", str)=None,
+    round_robins:Param("a playable kit: every pad of the model (a kind, or a region of its timbre map; with --kind, that one) with N sounds played in turn (--n is then not used)", int)=None,
     bit_depth:Param("bits per sample of the WAVs: 16 or 24", int)=16,
     sample_rate:Param("sample rate of the WAVs (default: the model's); resampled with soxr", int)=None,
     n_iter:Param("Griffin-Lim iterations after PGHI's phase", int)=16,
@@ -127,7 +128,7 @@ def distill_generate(
     "Generate new sounds from a trained model and write them as WAVs, with log-mel pictures, a page and a kit.sfz, to OUT."
     def main():
         made = make_sounds(model_file, out, n, seconds, temperature, top_k, top_p, seed, prompt, between, like, amount, kind,
-                           bit_depth, sample_rate, n_iter, not quiet, device)
+                           round_robins=round_robins, bit_depth=bit_depth, sample_rate=sample_rate, n_iter=n_iter, progress=not quiet, device=device)
         longest = max(sf.info(made.folder / d['wav']).duration for d in made.files)
         print(f"wrote {len(made.files)} sounds (up to {longest:.2f} s) to {out}/ (open {made.page.name}"
               + (f"; {made.kit.name} plays them in a sampler)" if made.kit else ")"))

@@ -15,9 +15,9 @@ from .audio.io import load_audio
 from .training.config import check_value
 
 # %% auto #0
-__all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'check_wav', 'write_wav', 'draw_mel', 'save_mel_png', 'plot_losses',
-           'plot_codebooks', 'sound_card', 'report_page', 'write_summary', 'write_index_page', 'write_sounds',
-           'copy_nearest', 'gm_key', 'write_kit']
+__all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'LAYER_DB', 'check_wav', 'write_wav', 'loudness_db', 'draw_mel', 'save_mel_png',
+           'plot_losses', 'plot_codebooks', 'sound_card', 'report_page', 'write_summary', 'write_index_page',
+           'write_sounds', 'copy_nearest', 'gm_key', 'kit_layout', 'write_kit']
 
 # %% ../nbs/48_writers.ipynb #abbbb527
 def check_wav(bit_depth:int, # bits per sample: 16 or 24
@@ -41,6 +41,16 @@ def write_wav(path:str|Path, # the WAV to write
         y = soxr.resample(y, sample_rate, rate); y *= peak / max(abs(y).max(), 1e-12)   # resampling can move the peak a little
     sf.write(path, y, rate or sample_rate, subtype=f'PCM_{bit_depth}')
     return Path(path)
+
+# %% ../nbs/48_writers.ipynb #84a1d79b
+def loudness_db(wave:torch.Tensor, # a sound [S]
+                sample_rate:int, # its rate
+                window:float=0.05, # seconds: the level is that of its loudest window
+               ) -> float:
+    "A sound's level in dB (full scale): the RMS of its loudest `window`, as a hit is heard."
+    n = max(1, min(len(wave), round(window * sample_rate)))
+    power = torch.nn.functional.avg_pool1d(wave.float().pow(2)[None, None], n, stride=max(1, n // 4))
+    return 10 * float(torch.log10(power.max().clamp(min=1e-12)))
 
 # %% ../nbs/48_writers.ipynb #6793dfa1
 def draw_mel(ax, # a matplotlib axis
@@ -228,7 +238,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
                  bit_depth:int=16, # the WAVs' bits per sample: 16 or 24
                  nearest:list[dict]|None=None, # each sound's nearest training sound (`nearest_training`), copied to nearest/
                 ) -> list[dict]:
-    "Write WAVs and log-mel pictures; per sound `{'wav', 'png'}` (names relative to `out`), with `kind` and the `nearest` fields when given."
+    "Write WAVs and log-mel pictures; per sound `{'wav', 'png', 'level'}` (names relative to `out`, level in dB), with `kind` and the `nearest` fields when given."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     written, seen = [], {}
     grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
@@ -239,7 +249,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
         write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
         draw_mel(axs[0, i], m[0], name)
-        item = dict(wav=f'{name}.wav', png=f'{name}.png', **({'kind': kinds[i]} if kinds else {}))
+        item = dict(wav=f'{name}.wav', png=f'{name}.png', level=round(loudness_db(w, sample_rate), 2), **({'kind': kinds[i]} if kinds else {}))
         if nearest: item.update(copy_nearest(out, nearest[i], sample_rate))
         written.append(item)
     grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
@@ -272,21 +282,67 @@ def gm_key(kind:str, # a kind's name, e.g. 'snares' or 'Closed Hat'
     k = re.sub(r'[^a-z]', '', kind.lower())
     return next((GM_DRUMS[c] for c in (k, k[:-1], k[:-2]) if c in GM_DRUMS), None)
 
-def write_kit(out:str|Path, # the folder the WAVs are in
-              sounds:list[dict], # per sound `wav` (relative to `out`) and, on a model with kinds, `kind`
-              title:str='distill kit', # a comment at the top
-             ) -> Path:
-    "Write `out/kit.sfz`: one region per sound, on General MIDI drum keys when every kind is a drum name, else from key 36 up."
+# %% ../nbs/48_writers.ipynb #c3656505
+LAYER_DB = 6.0   # a pad whose sounds' levels spread over this many dB gets velocity layers
+
+def kit_layout(sounds:list[dict], # per sound `wav`, and optionally `kind`, `pad` (its round-robin group), `key` (its pad's MIDI key) and `level` (dB)
+              ) -> list[dict]:
+    "Where each sound plays: `key`, `pad`, `lovel`/`hivel` and its place in its layer's round robin (`seq_length`, `seq_position`)."
     kinds = [s.get('kind') for s in sounds]
     drums = all(k is not None and gm_key(k) for k in kinds)
-    if not drums and len(sounds) > 92: raise ValueError(f"a kit holds at most 92 sounds on keys 36-127, got {len(sounds)}")
-    lines = [f'// {title}: {len(sounds)} sounds, ' + ('on General MIDI drum keys' if drums else 'from MIDI note 36 up'), '']
-    for i, s in enumerate(sounds):
-        if drums:
-            same = [j for j, k in enumerate(kinds) if k == kinds[i]]
-            rr = f' seq_length={len(same)} seq_position={same.index(i) + 1}' if len(same) > 1 else ''
-            lines.append(f"<region> sample={s['wav']} key={gm_key(kinds[i])}{rr}")
-        else: lines.append(f"<region> sample={s['wav']} key={36 + i}")
-    path = Path(out) / 'kit.sfz'
-    path.write_text('\n'.join(lines) + '\n')
+    pads = [s.get('pad') or (kinds[i] if drums else f'sound {i + 1}') for i, s in enumerate(sounds)]
+    order = list(dict.fromkeys(pads))
+    gm = all(gm_key(p) for p in order)
+    if not gm and len(order) > 92: raise ValueError(f"a kit holds at most 92 pads on keys 36-127, got {len(order)}")
+    out = [None] * len(sounds)
+    for pad in order:
+        members = [i for i, p in enumerate(pads) if p == pad]
+        levels = [sounds[i].get('level') for i in members]
+        spread = None in levels or max(levels) - min(levels) < LAYER_DB
+        n_layers = 1 if spread else min(3, len(members) // 2)
+        ranked = members if n_layers == 1 else sorted(members, key=lambda i: sounds[i]['level'])
+        for l, layer in enumerate(np.array_split(np.array(ranked), n_layers)):
+            lo, hi = round(127 * l / n_layers) + 1, round(127 * (l + 1) / n_layers)
+            for j, i in enumerate(sorted(layer.tolist())):
+                key = next((sounds[m]['key'] for m in members if 'key' in sounds[m]), gm_key(pad) if gm else 36 + order.index(pad))
+                out[i] = dict(wav=sounds[i]['wav'], pad=pad, key=key,
+                              lovel=lo, hivel=hi, seq_length=len(layer), seq_position=j + 1)
+    return out
+
+# %% ../nbs/48_writers.ipynb #dcaf3639
+def _sfz(layout, title):
+    "The layout as SFZ text."
+    lines = [f'// {title}: {len(layout)} sounds on {len({r["key"] for r in layout})} keys', '']
+    for r in layout:
+        vel = f" lovel={r['lovel']} hivel={r['hivel']}" if (r['lovel'], r['hivel']) != (1, 127) else ''
+        rr = f" seq_length={r['seq_length']} seq_position={r['seq_position']}" if r['seq_length'] > 1 else ''
+        lines.append(f"<region> sample={r['wav']} key={r['key']}{vel}{rr}")
+    return '\n'.join(lines) + '\n'
+
+def _dspreset(layout, title, release):
+    "The layout as a Decent Sampler preset (XML text)."
+    from xml.etree import ElementTree as ET
+    root = ET.Element('DecentSampler', minVersion='1.0.0')
+    root.append(ET.Comment(f' {title} '))
+    groups = ET.SubElement(root, 'groups', attack='0', decay='0', sustain='1', release=f'{release:.2f}')
+    for pad, lo in dict.fromkeys((r['pad'], r['lovel']) for r in layout):
+        layer = [r for r in layout if (r['pad'], r['lovel']) == (pad, lo)]
+        g = ET.SubElement(groups, 'group', name=f"{pad} {lo}-{layer[0]['hivel']}", ampVelTrack='1',
+                          seqMode='round_robin' if len(layer) > 1 else 'always', seqLength=str(len(layer)))
+        for r in layer:
+            ET.SubElement(g, 'sample', path=r['wav'], rootNote=str(r['key']), loNote=str(r['key']), hiNote=str(r['key']),
+                          loVel=str(r['lovel']), hiVel=str(r['hivel']), seqPosition=str(r['seq_position']))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
+
+def write_kit(out:str|Path, # the folder the WAVs are in
+              sounds:list[dict], # per sound `wav` (relative to `out`) and optionally `kind`, `pad` and `level` (see `kit_layout`)
+              title:str='distill kit', # a comment at the top
+             ) -> Path:
+    "Write `out/kit.sfz` and `out/kit.dspreset` (Decent Sampler): pads on General MIDI drum keys or from key 36 up, with round robins and velocity layers."
+    out, layout = Path(out), kit_layout(sounds)
+    seconds = [sf.info(out / r['wav']).duration for r in layout if (out / r['wav']).exists()]
+    (out / 'kit.dspreset').write_text(_dspreset(layout, title, max(seconds, default=2.0)))
+    path = out / 'kit.sfz'
+    path.write_text(_sfz(layout, title))
     return path
