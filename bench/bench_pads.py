@@ -11,7 +11,7 @@
 Reference in the same run: how long one sound takes to make on demand (`generate`, one sound of the
 first pad's kind), the wait a pad without a pool would add to every hit.
 
-    python bench/bench_pads.py --model FILE [--seconds 30] [--rate 4] [--pool 8] [--hits 50]
+    python bench/bench_pads.py --model FILE [--seconds 30] [--rate 4] [--pool 8] [--hits 50] [--n_iter 16 8 4] [--quality_from DIR ...]
 
 FILE: a model trained on kind subfolders (e.g. GMRockKit sorted by instrument, `distill_train --minutes 10`).
 """
@@ -30,9 +30,9 @@ window.__noteOn = (note, velocity) => window.__midiIn.onmidimessage({data: new U
 POOLS_FULL = "(n) => { const p = Object.values(window.distillPads?.pads || {}); return p.length > 0 && p.every(P => P.ready.length >= n) }"
 
 
-def refill(mf, a):
+def refill(mf, a, n_iter):
     "Hit every pad `a.rate` times a second for `a.seconds` while the bank refills; the figures."
-    bank = PadBank(mf, tempfile.mkdtemp(prefix='bench_pads_'), pool=a.pool).start()
+    bank = PadBank(mf, tempfile.mkdtemp(prefix='bench_pads_'), pool=a.pool, n_iter=n_iter).start()
     t = time.perf_counter()
     while min(map(len, bank.ready.values())) < a.pool: time.sleep(0.05)
     fill_s = time.perf_counter() - t
@@ -50,6 +50,22 @@ def refill(mf, a):
     bank.stop()
     return dict(pads=len(bank.pads), fill_s=fill_s, hits=hits, repeats=repeats, made_per_s=made / span, asked_per_s=len(bank.pads) * a.rate,
                 lowest=lowest, busy=bank.busy_s)
+
+
+def way_back(mf, folders, n_iter):
+    "Median MR-STFT distance (auraloss) of the way back from true log-mels, over every 4th file of `folders` (first 1.5 s)."
+    import auraloss
+    from distill.audio.io import load_audio
+    from distill.audio.spectrogram import front_end
+    from distill.audio.inversion import features_to_waveform
+    sr, front, mr = mf.spectrogram.sample_rate, front_end(mf.spectrogram), auraloss.freq.MultiResolutionSTFTLoss()
+    files = [f for d in folders for f in sorted(Path(d).glob('*.wav'))[::4]]
+    out = []
+    for f in files:
+        c = load_audio(f, sr)[:round(1.5 * sr)]
+        y = features_to_waveform(front, front(c[None, None]), n_iter, len(c))[0]
+        out.append(float(mr(y[None, None], c[None, None])))
+    return statistics.median(out), len(files)
 
 
 def latency(model, hits):
@@ -81,7 +97,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--model', required=True); ap.add_argument('--seconds', type=float, default=30.0)
     ap.add_argument('--rate', type=float, default=4.0); ap.add_argument('--pool', type=int, default=8)
-    ap.add_argument('--hits', type=int, default=50); ap.add_argument('--skip', choices=['refill', 'latency'])
+    ap.add_argument('--hits', type=int, default=50); ap.add_argument('--n_iter', type=int, nargs='+', default=[16]); ap.add_argument('--skip', choices=['refill', 'latency'])
+    ap.add_argument('--quality_from', nargs='+', help='folders of real sounds: the way back from their true log-mels at each --n_iter (MR-STFT)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     mf = load_model(a.model)
@@ -91,14 +108,17 @@ def main():
     for s in range(5):
         t = time.perf_counter(); generate(mf, 1, 1.5, seed=1 + s, kind=None if kind is None else [kind]); on_demand.append(time.perf_counter() - t)
     print(f"model {a.model}; reference: one sound made on demand (generate, {kind or 'any'}, up to 1.5 s): median {1000 * statistics.median(on_demand):.0f} ms", flush=True)
-    if a.skip != 'refill':
-        r = refill(mf, a)
-        print(f"\nrefill: {r['pads']} pads, pools of {a.pool} filled in {r['fill_s']:.1f} s; then every pad hit {a.rate:g} times a second for {a.seconds:g} s")
+    for n_iter in ([] if a.skip == 'refill' else a.n_iter):
+        r = refill(mf, a, n_iter)
+        print(f"\nrefill, {n_iter} Griffin-Lim iterations: {r['pads']} pads, pools of {a.pool} filled in {r['fill_s']:.1f} s; then every pad hit {a.rate:g} times a second for {a.seconds:g} s")
         print(f"  hits {r['hits']}, repeats (a dry pool) {r['repeats']}, lowest pool seen {r['lowest']}")
         print(f"  sounds made {r['made_per_s']:.1f} per second against {r['asked_per_s']:.1f} asked: {r['made_per_s'] / r['asked_per_s']:.2f}x "
               f"(the model busy {r['busy']:.0f} s of the run and the fill)")
         ok = r['repeats'] == 0 and r['made_per_s'] >= 0.97 * r['asked_per_s']
         print(f"  target: a pool of {a.pool} per pad keeps up with {a.rate:g} hits a second on every pad at once: {'met' if ok else 'NOT MET'}", flush=True)
+        if a.quality_from:
+            d, n = way_back(mf, a.quality_from, n_iter)
+            print(f"  the way back from true log-mels at {n_iter} iterations: MR-STFT median {d:.3f} over {n} files", flush=True)
     if a.skip != 'latency':
         if find_chromium() is None: sys.exit('no Chromium (apt-get install chromium): the latency half needs it')
         keys, notes, status, repeats = latency(a.model, a.hits)

@@ -93,11 +93,12 @@ class PadBank:
                  pool:int=8, # sounds ready per pad
                  seconds:float=1.5, # the longest a sound may be (one-shots end sooner)
                  temperature:float=0.8, # as in `generate`
+                 n_iter:int=8, # Griffin-Lim iterations after PGHI's phase (8: the table below)
                  lock:threading.RLock|None=None, # held while the model works (the studio's, so the two take turns)
                  regions:int=8, # a model without kinds: at most this many region pads
                  keep_played:int=256, # played sounds remembered (for keeping), the oldest forgotten
                 ):
-        self.mf, self.pool, self.seconds, self.temperature, self.keep_played = mf, pool, seconds, temperature, keep_played
+        self.mf, self.pool, self.seconds, self.temperature, self.n_iter, self.keep_played = mf, pool, seconds, temperature, n_iter, keep_played
         self.folder = Path(folder); self.folder.mkdir(parents=True, exist_ok=True)
         self.pads = {p.name: p for p in model_pads(mf, regions)}
         self.ready = {name: collections.deque() for name in self.pads}   # per pad: names of sounds made and not played
@@ -112,7 +113,7 @@ class PadBank:
         n = self.pool - len(self.ready[name])
         if n <= 0: return 0
         start = time.perf_counter()
-        with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed))[0]
+        with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
         sr = self.mf.spectrogram.sample_rate
         for w in waves:
             w = w[:int(w.nonzero().max()) + 1] if w.any() else w          # a one-shot ends at its sound
