@@ -28,6 +28,8 @@ For each of four corpora (see CONTRIBUTING.md for the two Debian packages they c
    - calibration of the scale: held-out real files (about 1), copies of the training files (novelty 0),
      the Griffin-Lim ceiling of the training files, decaying noise;
    - codec realism: reconstructions of the training files;
+   - structure realism (issue 40: `structure_features` of the first 3 s, scaled by the training and
+     held-out files' 3 s) of 3 s generated sounds, and their median periodicity against the held-out files';
    - generated sounds (as many as training files, 1 s each, `generate` defaults, seed 0): realism, median
      novelty, diversity;
    each in two feature spaces: MFCC (librosa, 22.05 kHz, 20 coefficients, means and standard deviations;
@@ -69,7 +71,7 @@ from distill.training.config import PriorConfig, TrainingConfig, get_adaptive_pr
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram, front_end
 from distill.audio.inversion import features_to_waveform
-from distill.audio.realism import RealismScale, sound_features
+from distill.audio.realism import RealismScale, sound_features, structure_features
 from distill.models.persistence import load_model
 from distill.generation import fit_generator, generate, decay_bounds, first_under
 from distill.audio.spectrogram import frame_rms
@@ -276,6 +278,16 @@ def run_kit(kit, a, changes):
     line('generated, tails as decoded', figs(features(first_seconds(list(old)))))
     gen = figs(features(first_seconds(list(waves))))
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
+    from bench_structure import clips_of                                   # the structure space (issue 40): the first 3 s
+    s_train, s_held = (structure_features(FRONT, clips_of(f), 3) for f in (train_files, held_files))
+    s_scale = RealismScale(s_train, s_held)
+    long, _ = generate(shaped, n=len(train), **{'seed': 0, **a.sampling, 'seconds': 3.0})
+    s_gen = structure_features(FRONT, long, 3)
+    structure = s_scale.figures(s_gen)
+    period = dict(gen=float(s_gen[:, 0].median()), held=float(s_held[:, 0].median()))
+    print(f"  structure (first 3 s; 1 = as close as held-out files): held-out files {s_scale.held_out_realism():.2f}; generated (3 s asked) "
+          f"realism {structure['realism']:.2f}, novelty {structure['novelty']:.2f}, diversity {structure['diversity']:.2f}; "
+          f"median periodicity generated {period['gen']:.2f}, held-out {period['held']:.2f}", flush=True)
     base = sampler_baseline(corpus.clips, len(train))
     sampler = figs(features(base))
     line('sampler baseline (pitch, filter, decay)', sampler)
@@ -305,7 +317,8 @@ def run_kit(kit, a, changes):
                 diversity=gen['mfcc']['diversity'], s_per_epoch=seconds / epochs, audio_s_per_s=speed, rt1=rt[1], rt8=rt[8],
                 one_shot=bool(info.get('one_shot')), sampler_mfcc=sampler['mfcc']['realism'], sampler_env=sampler['envelope']['realism'],
                 visqol_p10={k: float(np.percentile(v, 10)) for k, v in vq.items()}, visqol_median={k: float(np.median(v)) for k, v in vq.items()},
-                decay_gen=float(np.median(decays(waves))), decay_train=float(np.median(decays(train))))
+                decay_gen=float(np.median(decays(waves))), decay_train=float(np.median(decays(train))),
+                structure=structure['realism'], period_gen=period['gen'], period_held=period['held'])
 
 
 def generation_speed(mf, n, runs=3):
@@ -335,7 +348,10 @@ def targets(r):
             ('median decay (one-shots) within 20% of the training files\'', f"{r['decay_gen']:.2f} s against {r['decay_train']:.2f} s",
              abs(r['decay_gen'] / max(r['decay_train'], 1e-3) - 1) <= 0.2 or not r['one_shot']),
             ('held-out bits >= 20% under repeat', f"{100 * r['under_repeat']:.0f}%", r['under_repeat'] >= 0.2),
-            ('one 3 s sound >= 20x real time, 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40)]
+            ('one 3 s sound >= 20x real time, 8 >= 40x', f"{r['rt1']:.1f}x, {r['rt8']:.1f}x", r['rt1'] >= 20 and r['rt8'] >= 40),
+            ('structure realism <= 2.0 and median periodicity within 25% of the held-out files\' (issue 40; textures)',
+             f"{r['structure']:.2f}; {r['period_gen']:.2f} against {r['period_held']:.2f}",
+             r['one_shot'] or (r['structure'] <= 2.0 and abs(r['period_gen'] / max(r['period_held'], 1e-3) - 1) <= 0.25))]
 
 
 def corpus_names(corpus):
@@ -372,7 +388,7 @@ def main():
         print(f"  {r['kit']:<8}{r['ratio']:7.3f}{r['ratio_val']:7.3f}{r['codec_mfcc']:11.2f}{r['codec_env']:10.2f}{r['gen_mfcc']:9.2f}"
               f"{r['gen_env']:8.2f}{r['novelty']:8.2f}{r['diversity']:8.2f}{r['s_per_epoch']:8.2f}{r['audio_s_per_s']:10.1f}"
               f"{100 * r['under_repeat']:12.0f}%{r['length']:8.2f}{r['files_length']:8.2f}{r['asked']:6.1f}")
-    print("\nTARGETS (issues 26 and 38)")
+    print("\nTARGETS (issues 26, 38, 39 and 40)")
     for r in rows:
         print(f"  {r['kit']} ({'one-shots' if r['one_shot'] else 'textures'}):")
         for name, figure, met in targets(r): print(f"    {'met    ' if met else 'NOT MET'} {name}: {figure}")
