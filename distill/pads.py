@@ -12,7 +12,7 @@ from .audio.io import load_audio
 from .models.persistence import ModelFile
 from .generation import generate, variations, model_kinds
 from .novelty import realism_scale
-from .writers import write_wav, kit_layout, loudness_db
+from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
 __all__ = ['PAD_KEYS', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'PadBank']
@@ -116,7 +116,7 @@ class PadBank:
         with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
         sr = self.mf.spectrogram.sample_rate
         for w in waves:
-            w = w[:int(w.nonzero().max()) + 1] if w.any() else w          # a one-shot ends at its sound
+            w = to_its_end(w)
             sound = f"{name.replace(' ', '_')}_{self.made:05d}"
             path = self.folder / f'{sound}.wav'
             write_wav(path, w / max(1.0, float(w.abs().max())), sr)

@@ -22,7 +22,7 @@ from .models.persistence import load_model
 from .generation import generate, variations, interpolate, pick_kinds, model_kinds, load_generator, check_count
 from .novelty import nearest_training, timbre_features, realism_scale
 from .pads import PadBank
-from .writers import write_wav, save_mel_png, write_kit, kit_layout, loudness_db, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
+from .writers import write_wav, save_mel_png, write_kit, kit_layout, loudness_db, to_its_end, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
 from .device import get_device
 from .cli import EXPECTED_ERRORS, run_command
 
@@ -100,7 +100,7 @@ class Studio:
         made = []
         for i, w in enumerate(waves):
             name = next(f'{stem[i]}_{j:03d}' for j in range(len(self.sounds) + 1) if f'{stem[i]}_{j:03d}' not in self.sounds)
-            w = w[:int(w.nonzero().max()) + 1] if w.any() else w         # a trimmed one-shot ends at its sound
+            w = to_its_end(w)
             made.append(self._add(Sound(name, source, w.cpu(), places[i], (kinds or [None] * len(waves))[i], note=notes[i], nearest=near[i])))
         return made
 

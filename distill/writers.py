@@ -17,7 +17,7 @@ from .training.config import check_value
 # %% auto #0
 __all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'LAYER_DB', 'check_wav', 'write_wav', 'loudness_db', 'draw_mel', 'save_mel_png',
            'plot_losses', 'plot_codebooks', 'sound_card', 'report_page', 'write_summary', 'write_index_page',
-           'write_sounds', 'copy_nearest', 'gm_key', 'kit_layout', 'write_kit']
+           'to_its_end', 'write_sounds', 'copy_nearest', 'gm_key', 'kit_layout', 'write_kit']
 
 # %% ../nbs/48_writers.ipynb #abbbb527
 def check_wav(bit_depth:int, # bits per sample: 16 or 24
@@ -227,6 +227,12 @@ def write_index_page(folder:str|Path, # the folder the sounds are in
     path.write_text(_page(title, body))
     return path
 
+# %% ../nbs/48_writers.ipynb #cca3393b
+def to_its_end(wave:torch.Tensor, # a sound [S], zeros after its end where a one-shot was trimmed
+              ) -> torch.Tensor:
+    "The sound up to its last non-zero sample (all of it, if silent): a trimmed one-shot's file ends where it does."
+    return wave[:int(wave.nonzero().max()) + 1] if wave.any() else wave
+
 # %% ../nbs/48_writers.ipynb #8597f80b
 def write_sounds(out:str|Path, # folder to write into (created if needed)
                  waves:torch.Tensor, # [n, samples], peak-normalised
@@ -245,7 +251,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
     for i, (w, m) in enumerate(zip(waves, mels)):
         if kinds: seen[kinds[i]] = j = seen.get(kinds[i], -1) + 1
         name = f'{kinds[i]}_{j:03d}' if kinds else f'{prefix}_{i}'
-        w = w[:int(w.nonzero().max()) + 1] if w.any() else w                 # a trimmed one-shot ends at its sound
+        w = to_its_end(w)
         write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
         draw_mel(axs[0, i], m[0], name)

@@ -117,7 +117,7 @@ def structure_features(front, # the log-mel front end (`AudioSpectrogram`)
     share = lambda a, b: mod[:, (hz >= a) & (hz < b)].sum(1) / mod.sum(1).clamp(min=1e-12)
     with torch.no_grad(): m = mel_db(front(lead[:, None]))
     m = torch.maximum(m, m.amax((1, 2), keepdim=True) - 80)
-    flux = (m.diff(dim=-1)).clamp(min=0).mean(1)                             # onset strength per frame [B, T-1]
+    flux = m.diff(dim=-1).clamp(min=0).mean(1)                             # onset strength per frame [B, T-1]
     rate = c.sample_rate / c.hop_length
     periodicity, period = _periodicity(flux, rate)
     onsets, spread = _onsets(flux, rate, seconds)
