@@ -10,7 +10,7 @@ Run: python bench/bench_losses.py
 """
 import os, platform, random, statistics, sys, time
 import torch
-from distill.training.config import LossConfig
+from distill.config import LossConfig
 from distill.models.losses import (vae_loss, get_kl_weight, compute_kl_divergence, multi_scale_mel_loss, vqvae_loss,
                                    create_stft_loss, compute_combined_loss)
 try:

@@ -67,7 +67,7 @@ from scipy.signal import butter, sosfilt
 from visqol import VisqolApi
 
 from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
-from distill.training.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
+from distill.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
 from distill.audio.io import load_corpus, chunk_audio, chunk_clips
 from distill.audio.spectrogram import AudioSpectrogram, front_end
 from distill.audio.inversion import features_to_waveform

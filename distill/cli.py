@@ -8,7 +8,7 @@ import sys, warnings
 from pathlib import Path
 import soundfile as sf
 from fastcore.script import call_parse, Param
-from .training.config import ConfigError, BadValue
+from .config import ConfigError, BadValue
 from .audio.io import AudioLoadError, load_audio
 from .models.persistence import ModelFileError, load_model, read_model_header
 from .training import reconstruct

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import torch
 import torch.nn.functional as F
-from .training.config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config, check_value
+from .config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config, check_value
 from .models.vae import AggregatePosterior, slerp
 from .models.prior import CodePrior, ColumnPrior, sample_codes, sequence_to_codes, check_sampling
 from .training.prior import train_prior, encode_codes, prior_bits

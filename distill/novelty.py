@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import torch
-from .training.config import SpectrogramConfig
+from .config import SpectrogramConfig
 from .audio.io import chunk_audio
 from .audio.realism import RealismScale, sound_features
 from .audio.spectrogram import AudioSpectrogram

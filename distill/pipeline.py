@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from .training.config import PriorConfig, get_adaptive_prior_config, check_value
+from .config import PriorConfig, get_adaptive_prior_config, check_value
 from .audio.io import load_audio, make_demo_corpus
 from .models.persistence import load_model
 from .models.prior import check_sampling

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 try: import gradio as gr
 except ImportError as e: raise ImportError("the studio needs Gradio, in distill's studio extra: pip install -e '.[studio]'") from e
 from fastcore.script import call_parse, Param
-from .training.config import check_value
+from .config import check_value
 from .audio.io import AudioLoadError, load_audio
 from .audio.spectrogram import front_end
 from .models.persistence import load_model

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import soundfile as sf
 import soxr
 from .audio.io import load_audio
-from .training.config import check_value
+from .config import check_value
 
 # %% auto #0
 __all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'LAYER_DB', 'check_wav', 'write_wav', 'loudness_db', 'draw_mel', 'save_mel_png',

@@ -1,9 +1,15 @@
-"""Print distill's module import graph in the notebooks' reading order; exit 1 if a module imports a later one.
+"""Print distill's module import graph in the notebooks' reading order; exit 1 if a module imports a later one
+or imports against the house's floors.
 
 The notebooks are read 00 -> 60 and each builds only on the ones before it; the modules they export must
 too, or a reader meets a name before the notebook that explains it (and the package risks import
 cycles). Each module's notebook is read from the header nbdev writes into it; every import is counted,
 also one inside a function (a lazy import is still a dependency).
+
+The folders are floors, in this order: `distill.audio` (sound in and out), `distill.models` (what learns),
+`distill.training` (how it learns). A module on one floor never imports from a floor above it (an audio
+module importing `distill.training.x` is an arrow back up the house, even when `x`'s notebook is early);
+modules at the top of the package are held by the reading order alone.
 
 Run: python tools/import_order.py"""
 import ast, re, sys
@@ -46,6 +52,12 @@ def graph() -> dict:
     known = set(files)
     return {m: (notebook_of(p), sorted(imports_of(p, m, known))) for m, p in sorted(files.items())}
 
+FLOORS = ('distill.audio', 'distill.models', 'distill.training')   # bottom to top
+
+def floor(m: str) -> int | None:
+    "The floor (an index into `FLOORS`) a module lives on; None for a module at the top of the package."
+    return next((i for i, f in enumerate(FLOORS) if m == f or m.startswith(f + '.')), None)
+
 if __name__ == '__main__':
     g = graph()
     order = lambda m: g[m][0] or ''
@@ -58,7 +70,11 @@ if __name__ == '__main__':
             late = g[d][0] > nb
             print(f"{'':18}   <- {g[d][0]:18} {d}" + ('   LATER IN THE READING ORDER' if late else ''))
             if late: bad.append(f"{m} ({nb}) imports {d} ({g[d][0]})")
+            if floor(m) is not None and floor(d) is not None and floor(d) > floor(m):
+                print(f"{'':18}      AGAINST THE FLOORS: {FLOORS[floor(m)]} imports from {FLOORS[floor(d)]}")
+                bad.append(f"{m} ({nb}) imports {d}, a floor above its own")
     if bad:
-        print("modules that import from a notebook later in the reading order:\n  " + '\n  '.join(bad), file=sys.stderr)
+        print("modules that import from a notebook later in the reading order or against the floors:\n  " + '\n  '.join(bad), file=sys.stderr)
         sys.exit(1)
-    print(f"import order: {len(g)} modules, every import from an earlier notebook")
+    print(f"import order: {len(g)} modules, every import from an earlier notebook, none against the floors "
+          f"({' < '.join(FLOORS)})")

@@ -8,7 +8,7 @@ import functools, math
 import numpy as np
 import torch
 from torch import nn
-from ..training.config import SpectrogramConfig, ComplexSpectrogramConfig
+from ..config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
 __all__ = ['hz_to_mel', 'mel_to_hz', 'mel_band_edges', 'mel_filterbank', 'spectral_convergence', 'griffin_lim',

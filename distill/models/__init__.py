@@ -6,7 +6,7 @@
 __all__ = []
 
 # %% ../../nbs/45_models.ipynb #d75c124d
-from ..training.config import VQVAEConfig, get_adaptive_vqvae_config
+from ..config import VQVAEConfig, get_adaptive_vqvae_config
 from .quantizer import ResidualQuantizer
 from .vqvae import VQEncoder, VQDecoder, QuantizerWrapper, ConvVQVAE
 from .vae import ConvVAE

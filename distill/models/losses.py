@@ -9,7 +9,7 @@ import warnings
 import torch
 import torch.nn.functional as F
 from auraloss.freq import MultiResolutionSTFTLoss
-from ..training.config import LossConfig
+from ..config import LossConfig
 
 # %% auto #0
 __all__ = ['NonFiniteError', 'compute_kl_divergence', 'get_kl_weight', 'vae_loss', 'multi_scale_mel_loss', 'vqvae_loss',

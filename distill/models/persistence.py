@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 import safetensors
 import safetensors.torch
-from ..training.config import Config, SpectrogramConfig, ComplexSpectrogramConfig, VQVAEConfig, TrainingConfig
+from ..config import Config, SpectrogramConfig, ComplexSpectrogramConfig, VQVAEConfig, TrainingConfig
 from .vqvae import ConvVQVAE
 from .vae import ConvVAE
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from ..training.config import PriorConfig, check_value
+from ..config import PriorConfig, check_value
 from ..progress import Progress
 from ..device import module_device
 

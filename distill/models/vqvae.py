@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .quantizer import ResidualQuantizer, codebook_utilization, usage_stats
-from ..training.config import VQVAEConfig
+from ..config import VQVAEConfig
 
 # %% auto #0
 __all__ = ['VQEncoder', 'VQDecoder', 'QuantizerWrapper', 'ConvVQVAE']

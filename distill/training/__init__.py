@@ -6,15 +6,10 @@
 __all__ = []
 
 # %% ../../nbs/55_training_api.ipynb #121ea264
-import importlib
-from .config import (LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae_config,
-                                     PriorConfig, get_adaptive_prior_config)
-
-# %% ../../nbs/55_training_api.ipynb #93ab0947
-def __getattr__(name):
-    "Load the training entry points (`train_vqvae`, `train_vae`, `reconstruct`, `write_report`, ...) on first use."
-    if not name.startswith('__'):
-        for module in ('distill.training.trainers', 'distill.training.report'):
-            m = importlib.import_module(module)
-            if name in m.__all__: return getattr(m, name)
-    raise AttributeError(f"module 'distill.training' has no attribute {name!r}")
+import sys
+from .. import config
+from ..config import (LossConfig, TrainingConfig, VQVAEConfig, get_adaptive_vqvae_config,
+                            PriorConfig, get_adaptive_prior_config)
+sys.modules[__name__ + '.config'] = config   # `distill.training.config`, the original design's path, is `distill.config`
+from .trainers import *
+from .report import *

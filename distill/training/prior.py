@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import soxr
 import torch
 import torch.nn.functional as F
-from .config import PriorConfig, SpectrogramConfig
+from ..config import PriorConfig, SpectrogramConfig
 from ..audio.spectrogram import AudioSpectrogram, ends_in_silence
 from ..models.vqvae import ConvVQVAE
 from ..models.prior import CodePrior, ColumnPrior, codes_to_sequence

@@ -8,7 +8,7 @@ import math, os, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
+from ..config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
 from ..audio.io import Corpus, load_corpus, chunk_clips
 from ..audio.spectrogram import AudioSpectrogram, ComplexSpectrogram
 from ..models.vqvae import ConvVQVAE
