@@ -12,14 +12,12 @@ feature spaces of `bench_realism.py` (1: as real as held-out files). Compare row
 else running; `--seed` changes the validation split and the initialisation (the spread between seeds is the
 noise of a row).
 """
-import argparse, statistics, sys
+import argparse, statistics
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import split_kit, first_seconds, features, FRONT, HELD_OUT, parse_value
-from bench_sound_path import load_clips, distance, training_corpus
+from common import RUNS, split_kit, first_seconds, features, FRONT, HELD_OUT, parse_value, corpus_of, distance
 from distill.audio.realism import RealismScale
 from distill.audio.inversion import features_to_waveform
 from distill.training import train_vqvae, get_adaptive_vqvae_config
@@ -28,13 +26,13 @@ from distill.training import train_vqvae, get_adaptive_vqvae_config
 def run(name, kit, minutes, changes, seed, out):
     "Train the kit's codec with `changes` for `minutes`; print and return its figures."
     train_files, held_files = split_kit(kit)
-    corpus = training_corpus(train_files)
+    corpus = corpus_of(train_files)
     config = get_adaptive_vqvae_config(len(corpus.files))
     for k, v in changes.items(): setattr(config, k, v)
     config.validate()
     res = train_vqvae(corpus, Path(out) / name / kit, config, minutes=minutes, seed=seed, progress=False, checkpoint_every=0)
     model, h = res.model.eval(), res.history
-    train, held = first_seconds(corpus.clips), first_seconds(load_clips(held_files))   # the corpus already holds the training files, peak-normalised
+    train, held = first_seconds(corpus.clips), first_seconds(corpus_of(held_files).clips)   # the corpus already holds the training files, peak-normalised
     f_train, f_held = features(train), features(held)
     back = lambda w: features_to_waveform(FRONT, model(FRONT(w[:, None]))[0], 16, w.shape[1])
     with torch.no_grad():
@@ -56,7 +54,7 @@ if __name__ == '__main__':
     ap.add_argument('--minutes', type=float, default=3.0, help="the codec's training budget")
     ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
     ap.add_argument('--seed', type=int, default=0)
-    ap.add_argument('--out', default='/tmp/bench_codec')
+    ap.add_argument('--out', default=str(RUNS / 'bench_codec'))
     a = ap.parse_args()
     changes = {k: parse_value(v) for k, v in (kv.split('=', 1) for kv in a.set)}
     for kit in a.kits: run(a.name, kit, a.minutes, changes, a.seed, a.out)

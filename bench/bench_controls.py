@@ -34,7 +34,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-from bench_realism import HELD_OUT, SR, split_kit, features, first_seconds, refit_generator, parse_value
+from common import RUNS, HELD_OUT, SR, split_kit, features, first_seconds, refit_generator, parse_value
 from distill.audio.io import load_corpus, load_audio, AudioLoadError
 from distill.models.persistence import load_model
 import distill.generation
@@ -157,10 +157,10 @@ def bench_kinds(a):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kits', nargs='+', default=['gmrock', 'tr808'], choices=list(HELD_OUT))
-    ap.add_argument('--models', default='/tmp/runs/p_final', help="bench_realism --out folder whose models are varied")
-    ap.add_argument('--codec-from', default='/tmp/runs/m10_adv', help="bench_realism --out folder whose GMRockKit codec gets a prior with kinds")
+    ap.add_argument('--models', default=str(RUNS / 'p_final'), help="bench_realism --out folder whose models are varied")
+    ap.add_argument('--codec-from', default=str(RUNS / 'm10_adv'), help="bench_realism --out folder whose GMRockKit codec gets a prior with kinds")
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget the prior's share is taken from")
-    ap.add_argument('--out', default='/tmp/bench_controls_run')
+    ap.add_argument('--out', default=str(RUNS / 'bench_controls'))
     ap.add_argument('--skip', nargs='*', default=[], choices=['variations', 'kinds'])
     ap.add_argument('--temperature', nargs='+', type=float, default=[0.8], help="kinds: the sampling temperatures to generate at")
     ap.add_argument('--schedule', default='library', choices=['library', 'levels-first'],

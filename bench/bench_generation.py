@@ -28,7 +28,7 @@ from distill.models.prior import sample_codes
 from distill.training import train_vqvae, TrainResult
 from distill.generation import fit_generator, generate, load_generator
 
-GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
+from common import GMROCK
 
 @contextlib.contextmanager
 def all_threads():

@@ -18,16 +18,13 @@ error budget's distance (`bench_sound_path.py`: multi-resolution STFT at 256-204
 Each row prints the held-out distance, its ratio to the untrained NNLS + PGHI path measured in the same run,
 the steps taken and the seconds per second of sound of the inversion.
 """
-import argparse, sys, time, warnings
-from pathlib import Path
+import argparse, time, warnings
 
 import torch
 from torch import nn
 import auraloss
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import split_kit, first_seconds, FRONT, HELD_OUT
-from bench_sound_path import distance, load_clips
+from common import split_kit, first_seconds, FRONT, HELD_OUT, distance, corpus_of
 from distill.audio.inversion import nnls_magnitude, magnitude_to_waveform, features_to_waveform
 from distill.training.loop import Task, fit
 
@@ -122,7 +119,7 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     for kit in a.kits:
         train_files, held_files = split_kit(kit)
-        train, held = load_clips(train_files), first_seconds(load_clips(held_files))
+        train, held = corpus_of(train_files).clips, first_seconds(corpus_of(held_files).clips)
         mels = FRONT(held[:, None])[:, 0]
         t0 = time.perf_counter()
         with torch.no_grad(): base = distance(features_to_waveform(FRONT, mels[:, None], 16, SR), held)

@@ -16,7 +16,6 @@ first pad's kind), the wait a pad without a pool would add to every hit.
 FILE: a model trained on kind subfolders (e.g. GMRockKit sorted by instrument, `distill_train --minutes 10`).
 """
 import argparse, statistics, sys, tempfile, time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import torch
 from distill.models.persistence import load_model

@@ -16,14 +16,13 @@ trim; seconds, median of 3, 3 s asked, one sound and a batch of 8): today's path
 whole up to its longest sound), then each prior with each sound inverted only up to its own end.
 Run nothing beside it: the priors train on a time budget.
 """
-import argparse, collections, contextlib, statistics, sys, time
+import argparse, collections, contextlib, statistics, time
 from argparse import Namespace
 from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
+from common import RUNS, kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
 from distill.models.persistence import load_model
 from distill.models.prior import sample_codes
 from distill.generation import generate, load_generator
@@ -115,7 +114,7 @@ if __name__ == '__main__':
     ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget whose prior share each prior gets")
     ap.add_argument('--architectures', nargs='+', default=['flat', 'columns'])
-    ap.add_argument('--out', default='/tmp/bench_prior')
+    ap.add_argument('--out', default=str(RUNS / 'bench_prior'))
     a = ap.parse_args()
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")

@@ -55,81 +55,28 @@ codec from `--minutes 10` plus `--codec-from` is the `distill_train --minutes 10
 changes `PriorConfig` fields, `--one-shot` forces the corpus kind, and `--sample` sets `generate`'s
 sampling arguments (temperature, top_p, top_k, seconds, seed).
 """
-import argparse, dataclasses, json, shutil, statistics, tempfile, time, warnings
+import argparse, dataclasses
 from pathlib import Path
 
 import numpy as np
 import torch
 import auraloss
 import librosa
-import soxr
 from scipy.signal import butter, sosfilt
-from visqol import VisqolApi
 
-from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config, TrainResult
-from distill.config import PriorConfig, TrainingConfig, get_adaptive_prior_config
-from distill.audio.io import load_corpus, chunk_audio, chunk_clips
-from distill.audio.spectrogram import AudioSpectrogram, front_end
+from distill.training import train_vqvae, train_vae, VQVAEConfig, get_adaptive_vqvae_config
+from distill.config import TrainingConfig
+from distill.audio.io import chunk_clips
+from distill.audio.spectrogram import front_end
 from distill.audio.inversion import features_to_waveform
-from distill.audio.realism import RealismScale, sound_features, structure_features
+from distill.audio.realism import RealismScale, structure_features
 from distill.models.persistence import load_model
-from distill.generation import fit_generator, generate, decay_bounds, first_under
-from distill.audio.spectrogram import frame_rms
+from distill.generation import fit_generator, generate, decay_bounds
 from distill.training.prior import shifted_copy
 from distill.pipeline import PRIOR_SHARE
+from common import (RUNS, HELD_OUT, SR, FRONT, parse_value, split_kit, held_out_rule, corpus_of, first_seconds, features, decays,
+                    quartiles, visqol_scores, refit_generator, kit_sets, generation_speed, corpus_names)
 
-KITS = Path('/tmp/h/usr/share/hydrogen/data/drumkits')
-LMMS = Path('/tmp/h/usr/share/lmms/samples')
-HELD_OUT = {   # the folders of each corpus, and its held-out files: name prefixes (whole instruments), or every third file
-    'gmrock': ((KITS / 'GMRockKit',), ('Tom2-', 'HatSemiOpen-', 'SnareRimshot-', '24Ride-', 'Splash-')),
-    'tr808': ((KITS / 'TR808EmulationKit',), ('808_Tom_Mid', '808_Snare_2', '808_Hat_Pedal', '808_Kick_Short')),
-    'lmms_drums': ((LMMS / 'drums',), 3),
-    'lmms_textures': ((LMMS / 'beats', LMMS / 'bassloops', LMMS / 'stringsnpads'), 3),
-}
-SR = 48000
-
-
-def parse_value(v):
-    "A --set value as JSON where it parses (numbers, null, true), else as a string."
-    try: return json.loads(v)
-    except json.JSONDecodeError: return v
-
-
-def split_kit(kit):
-    "(training files, held-out files) of a corpus: by instrument (name prefixes), or every third file in name order."
-    folders, held = HELD_OUT[kit]
-    files = sorted((p for d in folders for p in d.iterdir() if p.suffix.lower() in ('.wav', '.flac', '.ogg')), key=lambda p: p.name)
-    out = files[1::held] if isinstance(held, int) else [p for p in files if p.name.startswith(held)]
-    return [p for p in files if p not in out], out
-
-
-def held_out_rule(kit):
-    "How a corpus's held-out files were chosen, for the report."
-    held = HELD_OUT[kit][1]
-    return f"every {held}rd file in name order" if isinstance(held, int) else ', '.join(held)
-
-
-def first_seconds(clips):
-    "Each clip's first second [n, SR] (zero-padded)."
-    return torch.stack([chunk_audio(c, SR)[0] for c in clips])
-
-
-def mfcc_librosa(waves):
-    "MFCC features outside distill: librosa at 22.05 kHz, 20 coefficients, means and standard deviations."
-    out = []
-    for w in waves.numpy():
-        y = soxr.resample(w.astype(np.float64), SR, 22050)
-        m = librosa.feature.mfcc(y=y, sr=22050, n_mfcc=20)
-        out.append(np.concatenate([m.mean(1), m.std(1)]))
-    return torch.tensor(np.array(out)).float()
-
-
-FRONT = AudioSpectrogram()
-
-
-def features(waves):
-    "Both feature families of sounds [n, SR]: distill's envelope features, and the MFCCs from librosa instead of distill's."
-    return dict(sound_features(FRONT, waves), mfcc=mfcc_librosa(waves))
 
 
 def ratio(mf, waves, n_iter=64):
@@ -163,29 +110,6 @@ def sampler_baseline(clips, n, seed=0):
     return first_seconds(out)
 
 
-def decays(waves, drop_db=40.0, hop=512):
-    "Each sound's decay: seconds from its loudest 512-sample frame to the first one `drop_db` under it (to its end if never)."
-    rms = frame_rms(waves, hop)
-    frame, ends = first_under(rms, 10 ** (-drop_db / 20))
-    return ((torch.where(ends, frame, rms.shape[1]) - rms.argmax(1)) * hop / SR).tolist()
-
-
-def quartiles(x):
-    "'q1/median/q3' of a list, in seconds."
-    return '/'.join(f"{v:.2f}" for v in np.percentile(x, [25, 50, 75]))
-
-
-VISQOL = None
-
-
-def visqol_scores(refs, degs):
-    "ViSQOL MOS-LQO (audio mode) of each degraded sound against its reference, both [n, S] at 48 kHz, padded to 1.5 s."
-    global VISQOL
-    if VISQOL is None: VISQOL = VisqolApi(); VISQOL.create(mode='audio')
-    pad = lambda w: np.pad(w.double().numpy(), (0, max(0, round(1.5 * SR) - len(w))))
-    return [VISQOL.measure_from_arrays(pad(r), pad(d), SR).moslqo for r, d in zip(refs, degs)]
-
-
 def line(name, figs):
     "One row: each family's realism, novelty, diversity."
     cells = []
@@ -193,35 +117,6 @@ def line(name, figs):
         f = figs[fam]
         cells.append(f"{f['realism']:7.2f} {f['novelty']:6.2f} {f['diversity']:6.2f}")
     print(f"  {name:<34}" + '   '.join(cells), flush=True)
-
-
-def refit_generator(kit, a, corpus, out):
-    "Copy the kit's model file from --codec-from and fit a new generator on its codec (as distill_train would)."
-    out.mkdir(parents=True, exist_ok=True)
-    shutil.copy(Path(a.codec_from) / kit / 'model.distill', out / 'model.distill')
-    mf, names = load_model(out / 'model.distill'), corpus_names(corpus)
-    files = lambda key: [corpus.files[names[n]] for n in mf.metadata[key]]
-    res = TrainResult(mf.model, mf.kind, corpus, files('train_files'), files('val_files'), mf.spectrogram, mf.config,
-                      mf.history, out / 'model.distill', 0.0, 0)
-    config = PriorConfig(**{**get_adaptive_prior_config(len(corpus.files)).to_dict(), **a.prior_changes}) if a.prior_changes else None
-    one_shot = dict(auto=None, yes=True, no=False)[a.one_shot]
-    fit_generator(res, config, a.minutes * PRIOR_SHARE if mf.kind == 'vqvae' else None, 0, progress=False, one_shot=one_shot)
-
-
-def kit_sets(kit):
-    "(the corpus of a kit's training files, their first seconds, the held-out files' first seconds, each feature family's realism scale)."
-    train_files, held_files = split_kit(kit)
-    tmp = Path(tempfile.mkdtemp(prefix=f'bench_{kit}_'))
-    for name, files in (('train', train_files), ('held', held_files)):   # each side a folder, loaded as distill loads one
-        (tmp / name).mkdir()
-        for p in files: (tmp / name / p.name).symlink_to(p)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        corpus = load_corpus(tmp / 'train')
-        held = first_seconds(load_corpus(tmp / 'held').clips)
-    train = first_seconds(corpus.clips)
-    f_train, f_held = features(train), features(held)
-    return corpus, train, held, {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
 
 
 def run_kit(kit, a, changes):
@@ -278,8 +173,7 @@ def run_kit(kit, a, changes):
     line('generated, tails as decoded', figs(features(first_seconds(list(old)))))
     gen = figs(features(first_seconds(list(waves))))
     line(f'generated ({len(train)} x {a.sampling.get("seconds", 1.0)} s)', gen)
-    from bench_structure import clips_of                                   # the structure space (issue 40): the first 3 s
-    s_train, s_held = (structure_features(FRONT, clips_of(f), 3) for f in (train_files, held_files))
+    s_train, s_held = (structure_features(FRONT, first_seconds(corpus_of(f).clips, 3), 3) for f in (train_files, held_files))   # the structure space (issue 40): the first 3 s
     s_scale = RealismScale(s_train, s_held)
     long, _ = generate(shaped, n=len(train), **{'seed': 0, **a.sampling, 'seconds': 3.0})
     s_gen = structure_features(FRONT, long, 3)
@@ -321,15 +215,6 @@ def run_kit(kit, a, changes):
                 structure=structure['realism'], period_gen=period['gen'], period_held=period['held'])
 
 
-def generation_speed(mf, n, runs=3):
-    "Seconds of sound asked for per wall-clock second: `n` sounds of 3 s, `generate` defaults, median of `runs` after a warm-up."
-    generate(mf, n=n, seconds=3.0, seed=0)
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter(); generate(mf, n=n, seconds=3.0, seed=0); times.append(time.perf_counter() - t)
-    return n * 3.0 / statistics.median(times)
-
-
 def targets(r):
     "Issues 26's and 38's targets for one corpus: (name, figure, met)."
     length = (f"{r['length']:.2f} s against the files' {r['files_length']:.2f} s", abs(r['length'] / r['files_length'] - 1) <= 0.2) if r['one_shot'] \
@@ -354,11 +239,6 @@ def targets(r):
              r['one_shot'] or (r['structure'] <= 2.0 and abs(r['period_gen'] / max(r['period_held'], 1e-3) - 1) <= 0.25))]
 
 
-def corpus_names(corpus):
-    "File name -> index in the corpus."
-    return {f.name: i for i, f in enumerate(corpus.files)}
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
@@ -367,7 +247,7 @@ def main():
     ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE (--model vae: TrainingConfig fields, loss.FIELD for its LossConfig)")
     ap.add_argument('--calibrate', action='store_true', help="the scale's calibration only: no training")
     ap.add_argument('--evaluate', action='store_true', help="evaluate the model files already in --out: no training")
-    ap.add_argument('--out', default='/tmp/bench_realism_run')
+    ap.add_argument('--out', default=str(RUNS / 'bench_realism'))
     ap.add_argument('--codec-from', default=None, help="reuse the codecs of an earlier run's --out; fit a new generator only")
     ap.add_argument('--prior-set', nargs='*', default=[], help="PriorConfig fields to change, FIELD=VALUE")
     ap.add_argument('--one-shot', default='auto', choices=['auto', 'yes', 'no'], help="the corpus kind the generator is fitted for")

@@ -38,41 +38,19 @@ sound-path issue's two inversion targets (the inversion alone 30% below today's;
 today's ceiling) and the terms of the budget, largest named. Not measured here: budgets of 10 and 30 minutes
 side by side, learned inversions.
 """
-import argparse, contextlib, statistics, sys, tempfile, time, warnings
+import argparse, contextlib, statistics, sys, time, warnings
 from pathlib import Path
 
 import torch
-import auraloss
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import HELD_OUT, split_kit, first_seconds, features, FRONT   # one split, one feature set for every bench
-from distill.audio.io import load_audio, AudioLoadError
+from common import RUNS, HELD_OUT, SR, split_kit, first_seconds, features, FRONT, distance, corpus_of   # one split, one feature set for every bench
 from distill.audio.realism import RealismScale
 from distill.audio.spectrogram import griffin_lim
 from distill.audio.inversion import features_to_waveform, nnls_magnitude, magnitude_to_waveform
 from distill.models.persistence import load_model
 from distill.models.vqvae import ConvVQVAE
-from distill.audio.io import load_corpus
 from distill.training import train_vqvae, get_adaptive_vqvae_config
 
-SR = 48000
-MRSTFT = auraloss.freq.MultiResolutionSTFTLoss(fft_sizes=[256, 512, 1024, 2048], hop_sizes=[64, 128, 256, 512],
-                                               win_lengths=[256, 512, 1024, 2048])
-
-
-def distance(recon, waves):
-    "Median over files of the multi-resolution STFT distance of each reconstruction to its original."
-    return statistics.median(MRSTFT(r[None, None], w[None, None]).item() for r, w in zip(recon, waves))
-
-
-def load_clips(files):
-    "Each readable file, peak-normalised as `load_corpus` does; an unreadable one is reported and skipped."
-    clips = []
-    for f in files:
-        try: x = load_audio(f, SR)
-        except AudioLoadError as e: print(f"  skipped: {e}", flush=True); continue
-        clips.append(x * (0.95 / x.abs().max().clamp(min=1e-8)))
-    return clips
 
 
 @contextlib.contextmanager
@@ -87,16 +65,9 @@ def without_quantizer():
     finally: ConvVQVAE.quantize = real
 
 
-def training_corpus(train_files):
-    "The kit's training files loaded as one corpus (linked into a temporary folder)."
-    tmp = Path(tempfile.mkdtemp())
-    for f in train_files: (tmp / f.name).symlink_to(f)
-    return load_corpus(tmp)
-
-
 def train_unquantized(kit, train_files, minutes, out):
     "An autoencoder like the kit's codec, trained without its quantizer for `minutes` on the kit's training files."
-    corpus = training_corpus(train_files)
+    corpus = corpus_of(train_files)
     with without_quantizer():
         res = train_vqvae(corpus, Path(out) / kit, get_adaptive_vqvae_config(len(corpus.files)), minutes=minutes, seed=0,
                           progress=False, checkpoint_every=0)
@@ -137,7 +108,7 @@ def paths(mf=None, unquantized_model=None):
 def kit_budget(kit, models, unquantized_minutes=None, out=None):
     "Print the kit's rows; the rows as dicts."
     train_files, held_files = split_kit(kit)
-    train, held = first_seconds(load_clips(train_files)), first_seconds(load_clips(held_files))
+    train, held = first_seconds(corpus_of(train_files).clips), first_seconds(corpus_of(held_files).clips)
     f_train, f_held = features(train), features(held)
     scales = {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}
     model_file = Path(models) / kit / 'model.distill' if models else None
@@ -196,7 +167,7 @@ def old_way_back():
 
 def realism_scales(kit):
     "(the kit's realism scale in each feature family, its readable training files): training against held-out files, first seconds."
-    train, held = (first_seconds(load_clips(f)) for f in split_kit(kit))
+    train, held = (first_seconds(corpus_of(f).clips) for f in split_kit(kit))
     f_train, f_held = features(train), features(held)
     return {fam: RealismScale(f_train[fam], f_held[fam]) for fam in f_train}, len(train)
 
@@ -263,7 +234,7 @@ if __name__ == '__main__':
     ap.add_argument('--kits', nargs='+', default=list(HELD_OUT), choices=list(HELD_OUT))
     ap.add_argument('--models', default=None, help="a bench_realism.py --out folder holding KIT/model.distill (without: the inversion rows only)")
     ap.add_argument('--unquantized-minutes', type=float, default=None, help="also train the autoencoder without its quantizer for this long")
-    ap.add_argument('--out', default='/tmp/bench_sound_path_run', help="where the unquantized autoencoders (with --all: the models) are written")
+    ap.add_argument('--out', default=str(RUNS / 'bench_sound_path'), help="where the unquantized autoencoders (with --all: the models) are written")
     ap.add_argument('--all', action='store_true', help="every target of the sound-path issue: train (or --models), measure, check")
     ap.add_argument('--minutes', type=float, default=10, help="--all: the distill_train budget")
     a = ap.parse_args()

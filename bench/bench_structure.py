@@ -15,23 +15,10 @@ the median periodicity (`structure_features`' first number) of each set.
 """
 import argparse, statistics, warnings
 import torch
-from bench_realism import HELD_OUT, SR, split_kit
-from distill.audio.io import load_audio, AudioLoadError
-from distill.audio.spectrogram import AudioSpectrogram
+from common import HELD_OUT, SR, FRONT, split_kit, corpus_of, first_seconds
 from distill.audio.realism import RealismScale, sound_features, structure_features
 
-FRONT = AudioSpectrogram()
 SECONDS = 3
-
-
-def clips_of(files):
-    "Each file's first 3 s [n, 3 SR] (zero-padded), peak-normalised as `load_corpus` normalises; unreadable files skipped."
-    out = []
-    for f in files:
-        try: x = load_audio(f, SR)[:SECONDS * SR]
-        except AudioLoadError: continue
-        out.append(torch.nn.functional.pad(x / x.abs().max().clamp(min=1e-8), (0, SECONDS * SR - len(x))))
-    return torch.stack(out)
 
 
 def shuffled(clips, block, seed=0):
@@ -67,7 +54,7 @@ def main():
         train_files, held_files = split_kit(kit)
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            first, second, held = clips_of(train_files[0::2]), clips_of(train_files[1::2]), clips_of(held_files)
+            first, second, held = (first_seconds(corpus_of(f).clips, SECONDS) for f in (train_files[0::2], train_files[1::2], held_files))
         f_first, f_held = spaces(first), spaces(held)
         scales = {fam: RealismScale(f_first[fam], f_held[fam]) for fam in f_first}
         sets = {'held-out files (the scale)': held, 'a second real subset': second, 'shuffled 100 ms blocks': shuffled(first, 0.1),

@@ -9,13 +9,12 @@ them and once per share with `shape_decay`'s bound at that quantile of the train
 `bench_realism.py`, the median length (last sound sample) beside the files' (each cut at 1 s), and the decay
 (peak to 40 dB under) quartiles beside the training files'. Generation only: nothing is trained.
 """
-import argparse, dataclasses, sys
+import argparse, dataclasses
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
-from bench_realism import kit_sets, first_seconds, features, FRONT, decays, quartiles, SR
+from common import kit_sets, first_seconds, features, FRONT, decays, quartiles, SR
 from distill.models.persistence import load_model
 from distill.generation import generate, decay_bounds
 

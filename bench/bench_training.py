@@ -16,8 +16,7 @@ the held-out files' one-second chunks:
   Target: each level lowers L1 by >= 5%;
 - speed: audio-seconds of training per second, and seconds per epoch.
 """
-import argparse, json, math, time
-from pathlib import Path
+import argparse, math, time
 
 import torch
 import auraloss
@@ -28,13 +27,7 @@ from distill.audio.spectrogram import AudioSpectrogram
 from distill.models.quantizer import usage_stats
 from distill.pipeline import PRIOR_SHARE
 
-GMROCK = Path('/tmp/h/usr/share/hydrogen/data/drumkits/GMRockKit')
-
-
-def parse_value(v):
-    "A --set value as JSON where it parses (numbers, null, true), else as a string."
-    try: return json.loads(v)
-    except json.JSONDecodeError: return v
+from common import GMROCK, RUNS, parse_value
 
 
 def held_out(res, n_iter=64):
@@ -64,7 +57,7 @@ def main():
     ap.add_argument('--corpus', default=str(GMROCK))
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget; the codec gets 1 - PRIOR_SHARE of it")
     ap.add_argument('--set', nargs='*', default=[], help="VQVAEConfig fields to change, FIELD=VALUE")
-    ap.add_argument('--out', default='/tmp/bench_training_run')
+    ap.add_argument('--out', default=str(RUNS / 'bench_training'))
     a = ap.parse_args()
     corpus = load_corpus(a.corpus)
     changes = {k: parse_value(v) for k, v in (s.split('=', 1) for s in a.set)}
