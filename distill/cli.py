@@ -76,7 +76,7 @@ def distill_reconstruct(
     model_file:Param("a model file written by distill_train", str, opt=False),
     files:Param("sound files to reconstruct", str, opt=False, nargs='+'),
     out:Param("folder for the reconstructed WAVs", str, required=True)=None,
-    n_iter:Param("Griffin-Lim iterations after PGHI's phase", int)=64,
+    n_iter:Param("Griffin-Lim iterations after PGHI's phase (16, as generation: more buy a few percent)", int)=16,
     quiet:Param("no progress bar", action='store_true')=False,
     device:Param("where to run: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps", str)='auto',
 ):

@@ -18,9 +18,9 @@ from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
-__all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'check_amount', 'decode_codes', 'generate',
-           'silence_stop', 'sounds_end', 'mel_end_frames', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot',
-           'band_db', 'decay_bounds', 'shape_decay', 'variation_mask', 'variations', 'interpolate']
+__all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes', 'generate', 'model_kinds',
+           'pick_kinds', 'sounds_end', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames', 'band_db',
+           'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -73,24 +73,23 @@ def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
                generator=gen, generator_info=info)
     return info
 
-# %% ../nbs/57_generation.ipynb #92c90585
+# %% ../nbs/57_generation.ipynb #e1ed375b
 def check_count(n:int): # sounds asked for
     "Raise a `BadValue` unless `n` is a whole number of at least 1."
     check_value(isinstance(n, int) and n >= 1, f"{{n}} must be at least 1, got {n!r}", n='n')
 
+# %% ../nbs/57_generation.ipynb #a7eb2938
 def check_seconds(seconds:float): # length asked for
     "Raise a `BadValue` unless `seconds` is positive."
     check_value(isinstance(seconds, (int, float)) and seconds > 0, f"{{seconds}} must be positive, got {seconds!r}", seconds='seconds')
 
-def check_amount(amount:float): # a variation's amount
-    "Raise a `BadValue` unless `amount` is in (0, 1]."
-    check_value(isinstance(amount, (int, float)) and 0 < amount <= 1, f"{{amount}} must be in (0, 1], got {amount!r}", amount='amount')
-
+# %% ../nbs/57_generation.ipynb #cee3f7b8
 def _deterministic():
     "cuDNN limited to deterministic algorithms: on CUDA the decoder's transposed convolutions otherwise vary between calls."
     c = torch.backends.cudnn
     return c.flags(enabled=c.enabled, benchmark=False, deterministic=True, allow_tf32=c.allow_tf32)
 
+# %% ../nbs/57_generation.ipynb #92c90585
 def decode_codes(mf:ModelFile, # an RVQ-VAE model file
                  seqs:torch.Tensor, # code sequences of whole columns `[n, columns*rows*levels]`
                  frames:int, # log-mel frames wanted (at most the columns' own)
@@ -102,11 +101,13 @@ def decode_codes(mf:ModelFile, # an RVQ-VAE model file
     grid = torch.cat([seqs] + [seqs[:, -tpc:]] * after, 1)
     return mf.model.decode_indices(sequence_to_codes(grid, rows, Q), (mf.spectrogram.n_mels, td * grid.shape[1] // tpc))[..., :frames]
 
+# %% ../nbs/57_generation.ipynb #89985ba3
 def _to_sound(mf, mels, samples, n_iter, seed):
     "Waveforms [n, samples] from mels, peak-normalised to 0.95."
     w = features_to_waveform(front_end(mf.spectrogram).to(mels.device), mels, n_iter, samples, seed)
     return w * (0.95 / w.abs().amax(1, keepdim=True).clamp(min=1e-8))
 
+# %% ../nbs/57_generation.ipynb #4625cd46
 def generate(mf:ModelFile, # a model file with a generator
              n:int=8, # sounds to make
              seconds:float=2.0, # length of each (new sound after the prompt, if one is given); the longest, for one-shots
@@ -151,56 +152,13 @@ def generate(mf:ModelFile, # a model file with a generator
         if made < samples: waves = F.pad(waves, (0, samples - made)); mels = front(waves[:, None])   # silence after the end
         return waves, mels
 
-def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
-                 columns:int=3, # code columns of silence that end a sound
-                 floor_db:float=60.0, # a column this far under the sound's loudest is silence (as `trim_one_shot`)
-                ):
-    "A `sample_codes` stop: True once every sound's last `columns` columns lie `floor_db` under its loudest, by `code_power`; None without it."
-    power = (mf.generator.get('info') or {}).get('code_power')             # `code_power`, kept when the prior was trained
-    if power is None: return None                                         # an older model file: sampled to the end, then trimmed
-    power, Q = torch.tensor(power), mf.model.quantizer.num_quantizers
-    rows = len(power)
-    def stop(codes):
-        c = codes.view(len(codes), -1, rows, Q)[..., 0].cpu()                         # level 0 [n, columns so far, rows]
-        loud = power[torch.arange(rows), c].sum(-1)                                   # each column's mel power [n, columns]
-        quiet = loud[:, -columns:] <= loud.amax(1, keepdim=True) * 10 ** (-floor_db / 10)
-        return c.shape[1] > columns and bool(quiet.all())
-    return stop
-
-def sounds_end(mf:ModelFile, # a model file with a generator
-              ) -> bool:
-    "Whether the model makes one-shots, sampled and trimmed only to where they fall silent: at least half its training files end."
-    return bool((mf.generator.get('info') or {}).get('one_shot'))
-
-def _finish(mf, mels, samples, n_iter, seed, lead=0):
-    "(waveforms, mels) of generated mels: one-shots' tails shaped, the way back, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
-    if not sounds_end(mf): return _to_sound(mf, mels, samples, n_iter, seed), mels
-    hop, bounds = mf.spectrogram.hop_length, (mf.generator.get('info') or {}).get('decay')
-    if bounds:                                                            # tails that decay (`shape_decay`)
-        mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
-    waves = mels.new_zeros(len(mels), samples)
-    for i, end in enumerate(mel_end_frames(mels[:, 0], start=lead // hop).tolist()):   # each sound inverted up to its own end
-        made = min(samples, end * hop)
-        waves[i, :made] = _to_sound(mf, mels[i:i + 1, ..., :end], made, n_iter, seed)[0]
-    waves = trim_one_shot(waves, mf.spectrogram, start=lead)              # trimmed, and drawn as they will sound
-    return waves, front_end(mf.spectrogram).to(waves.device)(waves[:, None])
-
-def mel_end_frames(mels:torch.Tensor, # log-mels `[n, n_mels, T]`
-                   floor_db:float=60.0, # a sound ends at its first frame after its loudest this far under it (as `trim_one_shot`)
-                   margin:int=4, # frames kept after that, so the trim finds the same end in the waveform
-                   start:int=0, # frames kept whatever their level (a prompt)
-                  ) -> torch.Tensor:
-    "The frames `[n]` each sound needs: up to `margin` frames after it first falls `floor_db` under its loudest frame (all, if never)."
-    power = torch.expm1(mels.clamp(min=0)).sum(1)                          # each frame's mel power [n, T]
-    frame, ends = first_under(power, 10 ** (-floor_db / 10), start)
-    return torch.where(ends, frame + margin, power.shape[1]).clamp(max=power.shape[1])
-
 # %% ../nbs/57_generation.ipynb #57d13f0d
 def model_kinds(mf:ModelFile, # a model file
                ) -> dict[str, int]:
     "The kinds the model's generator makes, with their training files (empty: a model without kinds)."
     return ((mf.generator or {}).get('info') or {}).get('kinds') or {}
 
+# %% ../nbs/57_generation.ipynb #5226e227
 def pick_kinds(mf:ModelFile, # a model file with a generator
                n:int, # sounds
                kind:str|None=None, # one kind for all of them (None: drawn by the kinds' shares of the training files)
@@ -217,12 +175,19 @@ def pick_kinds(mf:ModelFile, # a model file with a generator
     share = torch.tensor(list(kinds.values()), dtype=torch.float)
     return [list(kinds)[i] for i in torch.multinomial(share, n, replacement=True, generator=torch.Generator().manual_seed(seed))]
 
+# %% ../nbs/57_generation.ipynb #ab4f212a
 def _kind_indices(mf, kinds):
     "The kinds' indices as a tensor (None without kinds)."
     if kinds is None: return None
     known = list(model_kinds(mf))
     for k in kinds: pick_kinds(mf, 1, k)                                  # an unknown kind: its error
     return torch.tensor([known.index(k) for k in kinds])
+
+# %% ../nbs/57_generation.ipynb #a53925ca
+def sounds_end(mf:ModelFile, # a model file with a generator
+              ) -> bool:
+    "Whether the model makes one-shots, sampled and trimmed only to where they fall silent: at least half its training files end."
+    return bool((mf.generator.get('info') or {}).get('one_shot'))
 
 # %% ../nbs/57_generation.ipynb #5eec098d
 def first_under(level:torch.Tensor, # non-negative levels `[..., T]` (frame RMS, mel power)
@@ -234,6 +199,7 @@ def first_under(level:torch.Tensor, # non-negative levels `[..., T]` (frame RMS,
     below = (f > level.argmax(-1, keepdim=True)) & (f >= start) & (level <= level.amax(-1, keepdim=True) * ratio)
     return below.float().argmax(-1).long(), below.any(-1)
 
+# %% ../nbs/57_generation.ipynb #6746660a
 def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
                   spectrogram:SpectrogramConfig, # their rate, and the frames' hop in which their level is read
                   floor_db:float=60.0, # a sound ends at its first frame after its peak this far under the peak
@@ -247,12 +213,55 @@ def trim_one_shot(waves:torch.Tensor, # sounds [n, samples]
     t = torch.arange(S, device=waves.device)
     return waves * ((end[:, None] - 1 - t) / max(1, round(fade_s * sample_rate))).clamp(0, 1)
 
+# %% ../nbs/57_generation.ipynb #cf8d8aa6
+def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
+                 columns:int=3, # code columns of silence that end a sound
+                 floor_db:float=60.0, # a column this far under the sound's loudest is silence (as `trim_one_shot`)
+                ):
+    "A `sample_codes` stop: True once every sound's last `columns` columns lie `floor_db` under its loudest, by `code_power`; None without it."
+    power = (mf.generator.get('info') or {}).get('code_power')             # `code_power`, kept when the prior was trained
+    if power is None: return None                                         # an older model file: sampled to the end, then trimmed
+    power, Q = torch.tensor(power), mf.model.quantizer.num_quantizers
+    rows = len(power)
+    def stop(codes):
+        c = codes.view(len(codes), -1, rows, Q)[..., 0].cpu()                         # level 0 [n, columns so far, rows]
+        loud = power[torch.arange(rows), c].sum(-1)                                   # each column's mel power [n, columns]
+        quiet = loud[:, -columns:] <= loud.amax(1, keepdim=True) * 10 ** (-floor_db / 10)
+        return c.shape[1] > columns and bool(quiet.all())
+    return stop
+
+# %% ../nbs/57_generation.ipynb #ef7b513e
+def mel_end_frames(mels:torch.Tensor, # log-mels `[n, n_mels, T]`
+                   floor_db:float=60.0, # a sound ends at its first frame after its loudest this far under it (as `trim_one_shot`)
+                   margin:int=4, # frames kept after that, so the trim finds the same end in the waveform
+                   start:int=0, # frames kept whatever their level (a prompt)
+                  ) -> torch.Tensor:
+    "The frames `[n]` each sound needs: up to `margin` frames after it first falls `floor_db` under its loudest frame (all, if never)."
+    power = torch.expm1(mels.clamp(min=0)).sum(1)                          # each frame's mel power [n, T]
+    frame, ends = first_under(power, 10 ** (-floor_db / 10), start)
+    return torch.where(ends, frame + margin, power.shape[1]).clamp(max=power.shape[1])
+
+# %% ../nbs/57_generation.ipynb #95e7494c
+def _finish(mf, mels, samples, n_iter, seed, lead=0):
+    "(waveforms, mels) of generated mels: one-shots' tails shaped, the way back, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
+    if not sounds_end(mf): return _to_sound(mf, mels, samples, n_iter, seed), mels
+    hop, bounds = mf.spectrogram.hop_length, (mf.generator.get('info') or {}).get('decay')
+    if bounds:                                                            # tails that decay (`shape_decay`)
+        mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
+    waves = mels.new_zeros(len(mels), samples)
+    for i, end in enumerate(mel_end_frames(mels[:, 0], start=lead // hop).tolist()):   # each sound inverted up to its own end
+        made = min(samples, end * hop)
+        waves[i, :made] = _to_sound(mf, mels[i:i + 1, ..., :end], made, n_iter, seed)[0]
+    waves = trim_one_shot(waves, mf.spectrogram, start=lead)              # trimmed, and drawn as they will sound
+    return waves, front_end(mf.spectrogram).to(waves.device)(waves[:, None])
+
 # %% ../nbs/57_generation.ipynb #c01ed219
 def band_db(mels:torch.Tensor, # log-mels `[..., n_mels, T]` (`log1p` of mel power)
            ) -> torch.Tensor:
     "Each band's power in dB, `[..., n_mels, T]` (silence at -120 dB)."
     return 10 * torch.log10(torch.expm1(mels.clamp(min=0)).clamp(min=1e-12))
 
+# %% ../nbs/57_generation.ipynb #e937582a
 def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mels, T]`
                  drop_db:float=40.0, # a band's decay: its mean fall from its peak to this far under it
                  span_db:float=60.0, # bands whose peak lies further under the file's loudest band are not counted
@@ -271,6 +280,7 @@ def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mel
     b = R.nanquantile(share, 0)
     return dict(slow=torch.where(b.isnan(), b.nanmedian(), b).tolist())    # a band no file decays in: the bands' median
 
+# %% ../nbs/57_generation.ipynb #1d1ec09d
 def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
                 slow:list[float], # per band: the least fall per frame after its peak, dB (`decay_bounds`)
                 start:int=0, # frames kept as they are (a prompt)
@@ -286,6 +296,11 @@ def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
     for t in range(max(start, 1), L.shape[-1]):
         out[..., t] = torch.where(t > peak, torch.minimum(L[..., t], out[..., t - 1] - slow), L[..., t])
     return torch.where(out > top - span_db, torch.log1p(10 ** (out / 10)), 0.0)
+
+# %% ../nbs/57_generation.ipynb #9439b482
+def check_amount(amount:float): # a variation's amount
+    "Raise a `BadValue` unless `amount` is in (0, 1]."
+    check_value(isinstance(amount, (int, float)) and 0 < amount <= 1, f"{{amount}} must be in (0, 1], got {amount!r}", amount='amount')
 
 # %% ../nbs/57_generation.ipynb #ce69e056
 def variation_mask(columns:int, # time columns of the sound's code grid

@@ -8,6 +8,7 @@ import collections, itertools, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
+from fastcore.basics import patch
 from .audio.io import load_audio
 from .models.persistence import ModelFile
 from .generation import generate, variations, model_kinds
@@ -107,58 +108,70 @@ class PadBank:
         self.made, self.busy_s, self._seed = 0, 0.0, itertools.count()
         self._wake, self._stop, self._thread = threading.Event(), threading.Event(), None
 
-    def refill(self) -> int:
-        "Fill the pad with the fewest sounds ready, in one batch; how many were made (0: every pool is full)."
-        name = min(self.ready, key=lambda k: len(self.ready[k]))
-        n = self.pool - len(self.ready[name])
-        if n <= 0: return 0
-        start = time.perf_counter()
-        with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
-        sr = self.mf.spectrogram.sample_rate
-        for w in waves:
-            w = to_its_end(w)
-            sound = f"{name.replace(' ', '_')}_{self.made:05d}"
-            path = self.folder / f'{sound}.wav'
-            write_wav(path, w / max(1.0, float(w.abs().max())), sr)
-            self.sounds[sound] = dict(pad=name, wave=w.cpu(), wav=path, level=round(loudness_db(w, sr), 2))
-            self.ready[name].append(sound)
-            self.made += 1
-        self.busy_s += time.perf_counter() - start
-        self._forget()
-        return n
+# %% ../nbs/57_pads.ipynb #8f29bd28
+@patch
+def refill(self:PadBank) -> int:
+    "Fill the pad with the fewest sounds ready, in one batch; how many were made (0: every pool is full)."
+    name = min(self.ready, key=lambda k: len(self.ready[k]))
+    n = self.pool - len(self.ready[name])
+    if n <= 0: return 0
+    start = time.perf_counter()
+    with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
+    sr = self.mf.spectrogram.sample_rate
+    for w in waves:
+        w = to_its_end(w)
+        sound = f"{name.replace(' ', '_')}_{self.made:05d}"
+        path = self.folder / f'{sound}.wav'
+        write_wav(path, w / max(1.0, float(w.abs().max())), sr)
+        self.sounds[sound] = dict(pad=name, wave=w.cpu(), wav=path, level=round(loudness_db(w, sr), 2))
+        self.ready[name].append(sound)
+        self.made += 1
+    self.busy_s += time.perf_counter() - start
+    self._forget()
+    return n
 
-    def _forget(self):
-        "Drop the oldest played sounds beyond `keep_played`, files and all."
-        waiting = {s for q in self.ready.values() for s in q}
-        played = [s for s in self.sounds if s not in waiting]
-        for s in played[:max(0, len(played) - self.keep_played)]:
-            self.sounds.pop(s)['wav'].unlink(missing_ok=True)
+# %% ../nbs/57_pads.ipynb #956681cf
+@patch
+def _forget(self:PadBank):
+    "Drop the oldest played sounds beyond `keep_played`, files and all."
+    waiting = {s for q in self.ready.values() for s in q}
+    played = [s for s in self.sounds if s not in waiting]
+    for s in played[:max(0, len(played) - self.keep_played)]:
+        self.sounds.pop(s)['wav'].unlink(missing_ok=True)
 
-    def played(self, pad:str, # the pad that was hit
-               sound:str, # the sound it played
-              ):
-        "The page played `sound`: it leaves its pad's pool, and the refill wakes."
-        if pad not in self.ready: raise ValueError(f"no pad {pad!r} (pads: {', '.join(self.pads)})")
-        try: self.ready[pad].remove(sound)
-        except ValueError: pass                                           # played twice (a pool that ran dry): already gone
-        self._wake.set()
+# %% ../nbs/57_pads.ipynb #d90199c9
+@patch
+def played(self:PadBank, pad:str, # the pad that was hit
+           sound:str, # the sound it played
+          ):
+    "The page played `sound`: it leaves its pad's pool, and the refill wakes."
+    if pad not in self.ready: raise ValueError(f"no pad {pad!r} (pads: {', '.join(self.pads)})")
+    try: self.ready[pad].remove(sound)
+    except ValueError: pass                                           # played twice (a pool that ran dry): already gone
+    self._wake.set()
 
-    def state(self) -> list[dict]:
-        "Per pad: its name, key, MIDI note and the sounds ready (name, WAV path, level)."
-        return [dict(name=p.name, key=p.key, note=p.note, kind=p.kind,
-                     ready=[dict(name=s, wav=str(self.sounds[s]['wav']), level=self.sounds[s]['level']) for s in list(self.ready[p.name])])
-                for p in self.pads.values()]
+# %% ../nbs/57_pads.ipynb #4439fb4f
+@patch
+def state(self:PadBank) -> list[dict]:
+    "Per pad: its name, key, MIDI note and the sounds ready (name, WAV path, level)."
+    return [dict(name=p.name, key=p.key, note=p.note, kind=p.kind,
+                 ready=[dict(name=s, wav=str(self.sounds[s]['wav']), level=self.sounds[s]['level']) for s in list(self.ready[p.name])])
+            for p in self.pads.values()]
 
-    def start(self):
-        "Start refilling in the background (returns at once)."
-        def run():
-            while not self._stop.is_set():
-                if not self.refill(): self._wake.wait(0.2); self._wake.clear()
-        self._thread = threading.Thread(target=run, name='distill-pads', daemon=True)
-        self._thread.start()
-        return self
+# %% ../nbs/57_pads.ipynb #ed573e36
+@patch
+def start(self:PadBank):
+    "Start refilling in the background (returns at once)."
+    def run():
+        while not self._stop.is_set():
+            if not self.refill(): self._wake.wait(0.2); self._wake.clear()
+    self._thread = threading.Thread(target=run, name='distill-pads', daemon=True)
+    self._thread.start()
+    return self
 
-    def stop(self):
-        "Stop the refill (after the batch in hand)."
-        self._stop.set(); self._wake.set()
-        if self._thread: self._thread.join()
+# %% ../nbs/57_pads.ipynb #dfffda8e
+@patch
+def stop(self:PadBank):
+    "Stop the refill (after the batch in hand)."
+    self._stop.set(); self._wake.set()
+    if self._thread: self._thread.join()

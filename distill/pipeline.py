@@ -33,7 +33,14 @@ class ModelRun:
     summary: dict
     generated: list
 
-def _generator_and_sounds(res, minutes, prior_epochs, seed, progress, one_shot):
+# %% ../nbs/58_pipeline.ipynb #ed8c7d0b
+def _generator_and_sounds(res:TrainResult, # the codec's training run
+                          minutes:float|None, # the prior's time budget (None: epochs)
+                          prior_epochs:int|None, # the prior's epochs (None: sized to the corpus)
+                          seed:int, # seeds the prior and the sounds
+                          progress:bool, # progress bars
+                          one_shot:bool|None, # which training files end in silence (see `make_model`)
+                         ) -> dict:
     "Fit the run's generator into its model file and write four generated sounds beside it; the figures."
     config = get_adaptive_prior_config(len(res.corpus.files))
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
@@ -51,6 +58,7 @@ def _generator_and_sounds(res, minutes, prior_epochs, seed, progress, one_shot):
                       f"diversity {figures['diversity']:.2f}", flush=True)
     return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference', 'code_power')}, files=files, figures=figures)
 
+# %% ../nbs/58_pipeline.ipynb #d42a8b0b
 def make_model(folder:str|Path|None, # folder of sound files (None: a freshly made demo corpus in out/demo_corpus)
                out:str|Path, # folder for the model file, its report and its first sounds
                model:str='vqvae', # 'vqvae' (generates, varies, makes kits) or 'vae' (interpolates between two sounds)
@@ -97,6 +105,45 @@ class Sounds:
     page: Path
     kit: Path|None
 
+# %% ../nbs/58_pipeline.ipynb #08a7de2a
+def _check_mode(prompt:str|Path|None, # a sound file to continue
+                between:tuple|None, # two sound files to interpolate between
+                like:str|Path|None, # a sound file to make variations of
+                amount:float|None, # with `like`: how much is sampled anew
+                kind:str|None, # the kind to make
+                round_robins:int|None, # sounds per pad of a playable kit
+               ):
+    "Raise a `BadValue` for a mix of `make_sounds`' ways of making sounds that does not go together."
+    check_value(sum(map(bool, (prompt, between, like))) <= 1, "give one of {like}, {prompt} and {between}, not several",
+                like='like', prompt='prompt', between='between')
+    check_value(amount is None or like, "{amount} goes with {like} FILE", amount='amount', like='like')
+    if amount is not None: check_amount(amount)
+    check_value(kind is None or not (like or between), "{kind} does not go with {like} or {between} (a variation keeps its sound's kind)",
+                kind='kind', like='like', between='between')
+    check_value(round_robins is None or not (like or between or prompt), "{round_robins} makes a kit of new sounds: not with {like}, {prompt} or {between}",
+                round_robins='round_robins', like='like', prompt='prompt', between='between')
+    check_value(round_robins is None or (isinstance(round_robins, int) and round_robins >= 1),
+                f"{{round_robins}} must be at least 1, got {round_robins!r}", round_robins='round_robins')
+
+# %% ../nbs/58_pipeline.ipynb #9202db5e
+def _pads_kit(mf, # a loaded model file
+              kind:str|None, # the one pad of this kind (None: every pad of the model)
+              round_robins:int, # sounds per pad
+              seconds:float, # the longest a sound may run
+              temperature:float, # the sampling temperature
+              seed:int, # the first pad's seed; each next pad's is one more
+              n_iter:int, # Griffin-Lim iterations after PGHI's phase
+             ) -> tuple:
+    "`(waves, mels, pad of each sound)`: `round_robins` sounds for each pad, padded to one length."
+    pick_kinds(mf, 1, kind)                     # an unknown kind: its error, naming the known ones
+    pads = [p for p in model_pads(mf) if kind is None or p.kind == kind]
+    made = [pad_sounds(mf, p, round_robins, seconds, temperature, seed + j, n_iter) for j, p in enumerate(pads)]
+    waves = torch.cat([F.pad(w, (0, max(w.shape[-1] for w, _ in made) - w.shape[-1])) for w, _ in made])
+    mels = torch.cat([F.pad(m, (0, max(m.shape[-1] for _, m in made) - m.shape[-1]), value=float(m.min())) for _, m in made])
+    pad_of = [p for p in pads for _ in range(round_robins)]
+    return waves, mels, pad_of
+
+# %% ../nbs/58_pipeline.ipynb #5fae54ca
 def make_sounds(model_file:str|Path, # a model file written by `make_model` (or `distill_train`)
                 out:str|Path, # folder for the WAVs, their pictures, index.html and kit.sfz
                 n:int=8, # sounds to make
@@ -119,16 +166,7 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
                ) -> Sounds:
     "Make new sounds from a model file and write them, with their pictures, a page and a kit, to `out`."
     check_count(n); check_seconds(seconds); check_sampling(temperature, top_k, top_p); check_wav(bit_depth, sample_rate)
-    check_value(sum(map(bool, (prompt, between, like))) <= 1, "give one of {like}, {prompt} and {between}, not several",
-                like='like', prompt='prompt', between='between')
-    check_value(amount is None or like, "{amount} goes with {like} FILE", amount='amount', like='like')
-    if amount is not None: check_amount(amount)
-    check_value(kind is None or not (like or between), "{kind} does not go with {like} or {between} (a variation keeps its sound's kind)",
-                kind='kind', like='like', between='between')
-    check_value(round_robins is None or not (like or between or prompt), "{round_robins} makes a kit of new sounds: not with {like}, {prompt} or {between}",
-                round_robins='round_robins', like='like', prompt='prompt', between='between')
-    check_value(round_robins is None or (isinstance(round_robins, int) and round_robins >= 1),
-                f"{{round_robins}} must be at least 1, got {round_robins!r}", round_robins='round_robins')
+    _check_mode(prompt, between, like, amount, kind, round_robins)
     mf = load_model(model_file, device=get_device(device))
     sr, kinds = mf.spectrogram.sample_rate, None
     if between:
@@ -139,13 +177,8 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
         waves, mels = variations(mf, load_audio(like, sr), n, amount or 0.5, temperature, seed, n_iter)
         prefix, how = 'variation', f"a variation of {like}, amount {amount or 0.5}, seed {seed}"
     elif round_robins:
-        pick_kinds(mf, 1, kind)                                         # an unknown kind: its error, naming the known ones
-        pads = [p for p in model_pads(mf) if kind is None or p.kind == kind]
-        made = [pad_sounds(mf, p, round_robins, seconds, temperature, seed + j, n_iter) for j, p in enumerate(pads)]
-        waves = torch.cat([F.pad(w, (0, max(w.shape[-1] for w, _ in made) - w.shape[-1])) for w, _ in made])
-        mels = torch.cat([F.pad(m, (0, max(m.shape[-1] for _, m in made) - m.shape[-1]), value=float(m.min())) for _, m in made])
-        pad_of = [p for p in pads for _ in range(round_robins)]
-        kinds = [p.kind for p in pad_of] if pads[0].kind else None
+        waves, mels, pad_of = _pads_kit(mf, kind, round_robins, seconds, temperature, seed, n_iter)
+        kinds = [p.kind for p in pad_of] if pad_of[0].kind else None
         prefix, how = 'pad', f"{round_robins} round robins per pad, seed {seed}, temperature {temperature}"
     else:
         clip = None if prompt is None else load_audio(prompt, sr)

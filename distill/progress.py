@@ -5,16 +5,18 @@
 # %% ../nbs/05_progress.ipynb #69ac00f0
 from __future__ import annotations
 import sys, time
+from fastcore.basics import patch
 from fastprogress.fastprogress import NBProgressBar, ConsoleProgressBar, IN_NOTEBOOK
 
 # %% auto #0
 __all__ = ['Progress', 'progress']
 
-# %% ../nbs/05_progress.ipynb #db8454b1
+# %% ../nbs/05_progress.ipynb #bdd30544
 def _fmt(stats):
     "The stats as `name value` pairs, floats to 4 significant digits."
     return ' '.join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in stats.items())
 
+# %% ../nbs/05_progress.ipynb #db8454b1
 class Progress:
     "A progress bar over `total` steps: a notebook widget, one updating terminal line, or periodic plain lines."
     def __init__(self, total:int, # steps expected (may be re-planned with `set_total`)
@@ -33,43 +35,51 @@ class Progress:
             self.bar = (NBProgressBar if self.mode == 'notebook' else ConsoleProgressBar)(range(self.total), total=self.total)
             self.bar.update(0)
 
-    def update(self, n:int=1, # steps done since the last update
-               **stats, # figures to show (losses, usage...)
-              ):
-        "Advance by `n` steps and show `stats`."
-        self.n += n; self.stats = stats
-        if self.bar is not None:
-            self.bar.comment = f"{self.desc} {_fmt(stats)}"
-            self.bar.update(min(self.n, self.total))
-        elif self.mode == 'plain' and (self.n >= self.next_line or self.n >= self.total):
-            self.next_line = self.n + max(1, self.total // 20)
-            print(self.line(), file=self.file, flush=True)
-
-    def line(self) -> str:
-        "The state as one line of text: step, stats, time elapsed and left."
-        el = time.perf_counter() - self.start
-        left = el / max(self.n, 1) * max(self.total - self.n, 0)
-        return f"{self.desc} {self.n}/{self.total} {_fmt(self.stats)} {el:.0f}s elapsed, ~{left:.0f}s left".replace('  ', ' ').strip()
-
-    def set_total(self, total:int): # the new number of steps
-        "Re-plan the number of steps (a time budget learns how long a step takes)."
-        self.total = max(1, total)
-        if self.bar is not None: self.bar.total = self.total
-
-    def write(self, msg:str): # a line of text
-        "Print a line without breaking the bar."
-        if self.mode == 'quiet': return
-        if self.mode == 'terminal': print('\r' + ' ' * 100 + '\r' + msg, file=self.file, flush=True)
-        else: print(msg, file=self.file, flush=True)
-
-    def close(self):
-        "End the bar (a terminal bar's line is finished with a newline)."
-        if self.bar is not None and self.mode == 'terminal': print(flush=True)   # the bar draws on stdout: its line ends there
-        self.bar = None if self.mode == 'terminal' else self.bar
-
     def __enter__(self): return self
     def __exit__(self, *exc): self.close()
 
+# %% ../nbs/05_progress.ipynb #87eca00b
+@patch
+def update(self:Progress, n:int=1, # steps done since the last update
+           **stats, # figures to show (losses, usage...)
+          ):
+    "Advance by `n` steps and show `stats`."
+    self.n += n; self.stats = stats
+    if self.bar is not None:
+        self.bar.comment = f"{self.desc} {_fmt(stats)}"
+        self.bar.update(min(self.n, self.total))
+    elif self.mode == 'plain' and (self.n >= self.next_line or self.n >= self.total):
+        self.next_line = self.n + max(1, self.total // 20)
+        print(self.line(), file=self.file, flush=True)
+
+@patch
+def line(self:Progress) -> str:
+    "The state as one line of text: step, stats, time elapsed and left."
+    el = time.perf_counter() - self.start
+    left = el / max(self.n, 1) * max(self.total - self.n, 0)
+    return f"{self.desc} {self.n}/{self.total} {_fmt(self.stats)} {el:.0f}s elapsed, ~{left:.0f}s left".replace('  ', ' ').strip()
+
+@patch
+def set_total(self:Progress, total:int): # the new number of steps
+    "Re-plan the number of steps (a time budget learns how long a step takes)."
+    self.total = max(1, total)
+    if self.bar is not None: self.bar.total = self.total
+
+# %% ../nbs/05_progress.ipynb #403741b5
+@patch
+def write(self:Progress, msg:str): # a line of text
+    "Print a line without breaking the bar."
+    if self.mode == 'quiet': return
+    if self.mode == 'terminal': print('\r' + ' ' * 100 + '\r' + msg, file=self.file, flush=True)
+    else: print(msg, file=self.file, flush=True)
+
+@patch
+def close(self:Progress):
+    "End the bar (a terminal bar's line is finished with a newline)."
+    if self.bar is not None and self.mode == 'terminal': print(flush=True)   # the bar draws on stdout: its line ends there
+    self.bar = None if self.mode == 'terminal' else self.bar
+
+# %% ../nbs/05_progress.ipynb #97401fe8
 def progress(items, # a sized iterable
              desc:str='', # what is being done
              quiet:bool=False, # show nothing

@@ -8,12 +8,14 @@ import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')   # a local tool: nothing sent anywhere
 import functools, inspect, json, re, shutil, tempfile, threading, zipfile
 from dataclasses import dataclass
+from types import SimpleNamespace
 from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
 try: import gradio as gr
 except ImportError as e: raise ImportError("the studio needs Gradio, in distill's studio extra: pip install -e '.[studio]'") from e
+from fastcore.basics import patch
 from fastcore.script import call_parse, Param
 from .config import check_value
 from .audio.io import AudioLoadError, load_audio
@@ -27,8 +29,9 @@ from .device import get_device
 from .cli import EXPECTED_ERRORS, run_command
 
 # %% auto #0
-__all__ = ['MARKS', 'SLOTS', 'PADS_HTML', 'PADS_JS', 'Sound', 'Studio', 'draw_map', 'nearest_point', 'studio_app',
-           'add_pad_routes', 'open_studio', 'distill_studio', 'find_chromium']
+__all__ = ['MARKS', 'SLOTS', 'PADS_CSS', 'PADS_HTML', 'PADS_JS_POOLS', 'PADS_JS_SYNC', 'PADS_JS_HIT', 'PADS_JS_INPUTS', 'PADS_JS',
+           'Sound', 'Studio', 'draw_map', 'nearest_point', 'studio_app', 'add_pad_routes', 'open_studio',
+           'distill_studio', 'find_chromium']
 
 # %% ../nbs/65_studio.ipynb #a31f6fd7
 @dataclass
@@ -78,150 +81,197 @@ class Studio:
         self.lock = threading.RLock()                                   # the model: one of the page's handlers or the pads' refill at a time
         self.pads = PadBank(self.mf, self.work / 'pads', pool, seconds, lock=self.lock)   # refilling once `open_studio` starts it
 
-    def _open_kit(self, bit_depth, rate):
-        "The kit's sounds and settings; a folder that is a kit already keeps its own, and must be asked for with them."
-        meta = self.kit / 'kit.json'
-        if not meta.exists(): return [], bit_depth, rate
-        k = json.loads(meta.read_text())
-        check_value((k['bit_depth'], k['sample_rate']) == (bit_depth, rate),
-                    f"{{kit}} {self.kit} holds {k['bit_depth']}-bit {k['sample_rate']} Hz sounds and a kit's format is set once "
-                    f"(asked for {bit_depth}-bit {rate} Hz): give those, or another folder", kit='kit')
-        return k['sounds'], k['bit_depth'], k['sample_rate']
+# %% ../nbs/65_studio.ipynb #3a0d12c8
+@patch
+def _open_kit(self:Studio, bit_depth:int, # the bits per sample asked for
+              rate:int, # the sample rate asked for
+             ) -> tuple[list, int, int]:
+    "The kit's sounds and settings; a folder that is a kit already keeps its own, and must be asked for with them."
+    meta = self.kit / 'kit.json'
+    if not meta.exists(): return [], bit_depth, rate
+    k = json.loads(meta.read_text())
+    check_value((k['bit_depth'], k['sample_rate']) == (bit_depth, rate),
+                f"{{kit}} {self.kit} holds {k['bit_depth']}-bit {k['sample_rate']} Hz sounds and a kit's format is set once "
+                f"(asked for {bit_depth}-bit {rate} Hz): give those, or another folder", kit='kit')
+    return k['sounds'], k['bit_depth'], k['sample_rate']
 
-    def _add(self, s):
-        self.sounds[s.name] = s
-        return s
+# %% ../nbs/65_studio.ipynb #b508a384
+@patch
+def _add(self:Studio, s:Sound, # a sound, its name unique on the page
+        ) -> Sound:
+    "Put a sound on the page; the sound."
+    self.sounds[s.name] = s
+    return s
 
-    def _made(self, waves, source, stem, notes, kinds=None):
-        "New sounds on the page from waveforms `[n, S]`: named, placed on the map, with their nearest training sounds."
-        feats = None if self.scale is None else timbre_features(list(waves), self.sr)   # computed once, for the map and the nearest
-        near = nearest_training(self.mf, waves, feats) or [None] * len(waves)
-        places = [None] * len(waves) if feats is None else [tuple(p) for p in self.place(waves, feats).tolist()]
-        made = []
-        for i, w in enumerate(waves):
-            name = next(f'{stem[i]}_{j:03d}' for j in range(len(self.sounds) + 1) if f'{stem[i]}_{j:03d}' not in self.sounds)
-            w = to_its_end(w)
-            made.append(self._add(Sound(name, source, w.cpu(), places[i], (kinds or [None] * len(waves))[i], note=notes[i], nearest=near[i])))
-        return made
+# %% ../nbs/65_studio.ipynb #52114a70
+@patch
+def _made(self:Studio, waves:torch.Tensor, # waveforms [n, S] at the model's rate
+          source:str, # what made them: 'generated', 'variation', 'between' or 'yours'
+          stem:list[str], # per sound, the start of its name ('snare', 'variation', ...)
+          notes:list[str], # per sound, how it was made
+          kinds:list|None=None, # per sound, its kind (None: no kinds)
+         ) -> list[Sound]:
+    "New sounds on the page from waveforms `[n, S]`: named, placed on the map, with their nearest training sounds."
+    feats = None if self.scale is None else timbre_features(list(waves), self.sr)   # computed once, for the map and the nearest
+    near = nearest_training(self.mf, waves, feats) or [None] * len(waves)
+    places = [None] * len(waves) if feats is None else [tuple(p) for p in self.place(waves, feats).tolist()]
+    made = []
+    for i, w in enumerate(waves):
+        name = next(f'{stem[i]}_{j:03d}' for j in range(len(self.sounds) + 1) if f'{stem[i]}_{j:03d}' not in self.sounds)
+        w = to_its_end(w)
+        made.append(self._add(Sound(name, source, w.cpu(), places[i], (kinds or [None] * len(waves))[i], note=notes[i], nearest=near[i])))
+    return made
 
-    def place(self, waves:torch.Tensor, # sounds [n, S] at the model's rate
-              features:torch.Tensor|None=None, # their `timbre_features`, where already computed
-             ) -> torch.Tensor:
-        "Where sounds lie on the map `[n, 2]`."
-        if features is None: features = timbre_features(list(waves), self.sr)
-        return (self.scale.z(features) - self.center) @ self.basis
+# %% ../nbs/65_studio.ipynb #24cb47d1
+@patch
+def place(self:Studio, waves:torch.Tensor, # sounds [n, S] at the model's rate
+          features:torch.Tensor|None=None, # their `timbre_features`, where already computed
+         ) -> torch.Tensor:
+    "Where sounds lie on the map `[n, 2]`."
+    if features is None: features = timbre_features(list(waves), self.sr)
+    return (self.scale.z(features) - self.center) @ self.basis
 
-    def wave(self, name:str) -> torch.Tensor:
-        "A sound's samples at the model's rate (a training sound's first 4 s, read from its file)."
-        s = self.sounds[name]
-        if s.wave is None: s.wave = load_audio(s.path, self.sr)[:4 * self.sr]
-        return s.wave
+# %% ../nbs/65_studio.ipynb #2bd992e2
+@patch
+def wave(self:Studio, name:str, # a sound on the page
+        ) -> torch.Tensor:
+    "A sound's samples at the model's rate (a training sound's first 4 s, read from its file)."
+    s = self.sounds[name]
+    if s.wave is None: s.wave = load_audio(s.path, self.sr)[:4 * self.sr]
+    return s.wave
 
-    def generate(self, n:int=4, # sounds to make
-                 kind:str|None=None, # their kind (None: drawn by the kinds' shares, as `distill_generate` does)
-                 temperature:float=0.8, # below 1 nearer the corpus, above 1 wilder
-                 seed:int=0, # sound i is made with seed `seed + i`
-                ):
-        "New sounds one at a time (a generator, so the first plays while the rest are made)."
-        check_count(n)
-        kinds = pick_kinds(self.mf, n, kind, seed)
-        for i in range(n):
-            k = None if kinds is None else kinds[i]
-            with self.lock: waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
-            yield self._made(waves, 'generated', [k or 'generated'], [f"seed {seed + i}, temperature {temperature:g}" + (f", {k}" if k else '')],
-                             None if k is None else [k])[0]
+# %% ../nbs/65_studio.ipynb #e2dca057
+@patch
+def generate(self:Studio, n:int=4, # sounds to make
+             kind:str|None=None, # their kind (None: drawn by the kinds' shares, as `distill_generate` does)
+             temperature:float=0.8, # below 1 nearer the corpus, above 1 wilder
+             seed:int=0, # sound i is made with seed `seed + i`
+            ):
+    "New sounds one at a time (a generator, so the first plays while the rest are made)."
+    check_count(n)
+    kinds = pick_kinds(self.mf, n, kind, seed)
+    for i in range(n):
+        k = None if kinds is None else kinds[i]
+        with self.lock: waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
+        yield self._made(waves, 'generated', [k or 'generated'], [f"seed {seed + i}, temperature {temperature:g}" + (f", {k}" if k else '')],
+                         None if k is None else [k])[0]
 
-    def vary(self, name:str, # a sound on the page
-             amount:float=0.5, # in (0, 1]: how much is sampled anew
-             n:int=4, # variations
-             seed:int=0, # the same seed, the same variations
-            ) -> list[Sound]:
-        "`n` variations of a sound on the page, on the page (of its kind)."
-        with self.lock: waves, _ = variations(self.mf, self.wave(name), n, amount, seed=seed)
-        kind = self.sounds[name].kind
-        return self._made(waves, 'variation', ['variation'] * n, [f"of {name}, amount {amount:g}, seed {seed}"] * n, [kind] * n if kind else None)
+# %% ../nbs/65_studio.ipynb #84a834fb
+@patch
+def vary(self:Studio, name:str, # a sound on the page
+         amount:float=0.5, # in (0, 1]: how much is sampled anew
+         n:int=4, # variations
+         seed:int=0, # the same seed, the same variations
+        ) -> list[Sound]:
+    "`n` variations of a sound on the page, on the page (of its kind)."
+    with self.lock: waves, _ = variations(self.mf, self.wave(name), n, amount, seed=seed)
+    kind = self.sounds[name].kind
+    return self._made(waves, 'variation', ['variation'] * n, [f"of {name}, amount {amount:g}, seed {seed}"] * n, [kind] * n if kind else None)
 
-    def add_file(self, path:str|Path, # a sound file of the user's own
-                ) -> Sound:
-        "The user's own sound on the page, to vary, keep or blend."
-        return self._made(load_audio(path, self.sr)[None], 'yours', [Path(path).stem], [f"your file {Path(path).name}"])[0]
+# %% ../nbs/65_studio.ipynb #5b3eb76f
+@patch
+def add_file(self:Studio, path:str|Path, # a sound file of the user's own
+            ) -> Sound:
+    "The user's own sound on the page, to vary, keep or blend."
+    return self._made(load_audio(path, self.sr)[None], 'yours', [Path(path).stem], [f"your file {Path(path).name}"])[0]
 
-    def between(self, a:str, # a sound on the page
-                b:str, # another
-                at:float=0.5, # where between them: 0 is `a`, 1 is `b`
-               ) -> Sound:
-        "The sound `at` of the way from `a` to `b` (a VAE model: `interpolate`)."
-        with self.lock: waves, _ = interpolate(self.mf, self.wave(a), self.wave(b), at=[at])
-        return self._made(waves, 'between', ['between'], [f"{at:.2f} of the way from {a} to {b}"])[0]
+# %% ../nbs/65_studio.ipynb #374221ac
+@patch
+def between(self:Studio, a:str, # a sound on the page
+            b:str, # another
+            at:float=0.5, # where between them: 0 is `a`, 1 is `b`
+           ) -> Sound:
+    "The sound `at` of the way from `a` to `b` (a VAE model: `interpolate`)."
+    with self.lock: waves, _ = interpolate(self.mf, self.wave(a), self.wave(b), at=[at])
+    return self._made(waves, 'between', ['between'], [f"{at:.2f} of the way from {a} to {b}"])[0]
 
-    def _stem(self, name):
-        "A page name as a file name, unique: its place on the page, then the name's letters."
-        return f"{list(self.sounds).index(name):04d}_" + re.sub(r'[^\w.-]', '_', name)
+# %% ../nbs/65_studio.ipynb #92df6f69
+@patch
+def _stem(self:Studio, name:str, # a sound on the page
+         ) -> str:
+    "A page name as a file name, unique: its place on the page, then the name's letters."
+    return f"{list(self.sounds).index(name):04d}_" + re.sub(r'[^\w.-]', '_', name)
 
-    def wav_file(self, name:str) -> Path:
-        "A sound's WAV in the studio's working folder, written when first asked for."
-        path = self.work / (self._stem(name) + '.wav')
-        if not path.exists():
-            w = self.wave(name)
-            write_wav(path, w / max(1.0, float(w.abs().max())), self.sr)
-        return path
-
-    def png_file(self, name:str) -> Path:
-        "A sound's log-mel picture in the studio's working folder, drawn when first asked for."
-        path = self.work / (self._stem(name) + '.png')
-        if not path.exists(): save_mel_png(self.front(self.wave(name)[None, None])[0, 0], path, name)
-        return path
-
-    def keep(self, name:str) -> Path:
-        "Write a sound into the kit at once (its WAV in the kit's format and its picture), then kit.sfz, index.html and kit.json."
-        s = self.sounds[name]
-        if s.kept: return self.kit / s.kept
-        self.kit.mkdir(parents=True, exist_ok=True)
-        taken = {Path(i['wav']).stem for i in self.kit_items}
-        stem = next(f'{s.kind or s.source}_{j:03d}' for j in range(len(taken) + 1) if f'{s.kind or s.source}_{j:03d}' not in taken)
+# %% ../nbs/65_studio.ipynb #b75843e8
+@patch
+def wav_file(self:Studio, name:str, # a sound on the page
+            ) -> Path:
+    "A sound's WAV in the studio's working folder, written when first asked for."
+    path = self.work / (self._stem(name) + '.wav')
+    if not path.exists():
         w = self.wave(name)
-        item = dict(name=stem, wav=f'{stem}.wav', png=f'{stem}.png', note=f"{name}: {s.note}" if s.note else name,
-                    level=round(loudness_db(w, self.sr), 2), **({'kind': s.kind} if s.kind else {}), **({'pad': s.pad or s.kind} if s.pad or s.kind else {}))
-        if item.get('pad') in self.pads.pads: item['key'] = self.pads.pads[item['pad']].note   # the key it plays on in the page
-        items = self.kit_items + [item]
-        kit_layout(items)                                               # first: a full kit says so before a file is added
-        write_wav(self.kit / item['wav'], w / max(1.0, float(w.abs().max())), self.sr, self.kit_rate, self.bit_depth)
-        save_mel_png(self.front(w[None, None])[0, 0], self.kit / item['png'], stem)
-        if s.nearest: item.update(copy_nearest(self.kit, s.nearest, self.sr))
-        write_kit(self.kit, items, f'distill studio kit from {self.model_file.name}')
-        write_index_page(self.kit, f'Kept in the studio from {self.model_file.name}', items)
-        (self.kit / 'kit.json').write_text(json.dumps(dict(model=str(self.model_file), bit_depth=self.bit_depth,
-                                                           sample_rate=self.kit_rate, sounds=items), indent=1))
-        self.kit_items, s.kept = items, item['wav']
-        return self.kit / item['wav']
+        write_wav(path, w / max(1.0, float(w.abs().max())), self.sr)
+    return path
 
-    def keep_hit(self, sound:str, # a sound played on a pad (`PadBank.sounds`)
-                ) -> Path:
-        "Keep a sound played on a pad: it joins the page, with its nearest training sound, and the kit on its pad's key."
-        hit = self.pads.sounds.get(sound)
-        if hit is None: raise ValueError(f"{sound} is not among the last {self.pads.keep_played} sounds played: it cannot be kept any more")
-        if 'page' not in hit:
-            pad = self.pads.pads[hit['pad']]
-            s = self._made(hit['wave'][None], 'generated', [pad.kind or 'pad'], [f"played on pad {pad.name}"], [pad.kind] if pad.kind else None)[0]
-            s.pad, hit['page'] = pad.name, s.name
-        return self.keep(hit['page'])
+# %% ../nbs/65_studio.ipynb #7309a5f6
+@patch
+def png_file(self:Studio, name:str, # a sound on the page
+            ) -> Path:
+    "A sound's log-mel picture in the studio's working folder, drawn when first asked for."
+    path = self.work / (self._stem(name) + '.png')
+    if not path.exists(): save_mel_png(self.front(self.wave(name)[None, None])[0, 0], path, name)
+    return path
 
-    def kit_zip(self) -> Path:
-        "The kit folder as one zip (in the working folder)."
-        path = self.work / f'{self.kit.name}.zip'
-        with zipfile.ZipFile(path, 'w') as z:
-            for f in sorted(self.kit.rglob('*')):
-                if f.is_file() and f.suffix != '.zip': z.write(f, f.relative_to(self.kit.parent))
-        return path
+# %% ../nbs/65_studio.ipynb #65eb4bc2
+@patch
+def keep(self:Studio, name:str, # a sound on the page
+        ) -> Path:
+    "Write a sound into the kit at once (its WAV in the kit's format and its picture), then kit.sfz, index.html and kit.json."
+    s = self.sounds[name]
+    if s.kept: return self.kit / s.kept
+    self.kit.mkdir(parents=True, exist_ok=True)
+    taken = {Path(i['wav']).stem for i in self.kit_items}
+    stem = next(f'{s.kind or s.source}_{j:03d}' for j in range(len(taken) + 1) if f'{s.kind or s.source}_{j:03d}' not in taken)
+    w = self.wave(name)
+    item = dict(name=stem, wav=f'{stem}.wav', png=f'{stem}.png', note=f"{name}: {s.note}" if s.note else name,
+                level=round(loudness_db(w, self.sr), 2), **({'kind': s.kind} if s.kind else {}), **({'pad': s.pad or s.kind} if s.pad or s.kind else {}))
+    if item.get('pad') in self.pads.pads: item['key'] = self.pads.pads[item['pad']].note   # the key it plays on in the page
+    items = self.kit_items + [item]
+    kit_layout(items)                                               # first: a full kit says so before a file is added
+    write_wav(self.kit / item['wav'], w / max(1.0, float(w.abs().max())), self.sr, self.kit_rate, self.bit_depth)
+    save_mel_png(self.front(w[None, None])[0, 0], self.kit / item['png'], stem)
+    if s.nearest: item.update(copy_nearest(self.kit, s.nearest, self.sr))
+    write_kit(self.kit, items, f'distill studio kit from {self.model_file.name}')
+    write_index_page(self.kit, f'Kept in the studio from {self.model_file.name}', items)
+    (self.kit / 'kit.json').write_text(json.dumps(dict(model=str(self.model_file), bit_depth=self.bit_depth,
+                                                       sample_rate=self.kit_rate, sounds=items), indent=1))
+    self.kit_items, s.kept = items, item['wav']
+    return self.kit / item['wav']
+
+# %% ../nbs/65_studio.ipynb #4e0a8215
+@patch
+def keep_hit(self:Studio, sound:str, # a sound played on a pad (`PadBank.sounds`)
+            ) -> Path:
+    "Keep a sound played on a pad: it joins the page, with its nearest training sound, and the kit on its pad's key."
+    hit = self.pads.sounds.get(sound)
+    if hit is None: raise ValueError(f"{sound} is not among the last {self.pads.keep_played} sounds played: it cannot be kept any more")
+    if 'page' not in hit:
+        pad = self.pads.pads[hit['pad']]
+        s = self._made(hit['wave'][None], 'generated', [pad.kind or 'pad'], [f"played on pad {pad.name}"], [pad.kind] if pad.kind else None)[0]
+        s.pad, hit['page'] = pad.name, s.name
+    return self.keep(hit['page'])
+
+# %% ../nbs/65_studio.ipynb #e249d44a
+@patch
+def kit_zip(self:Studio) -> Path:
+    "The kit folder as one zip (in the working folder)."
+    path = self.work / f'{self.kit.name}.zip'
+    with zipfile.ZipFile(path, 'w') as z:
+        for f in sorted(self.kit.rglob('*')):
+            if f.is_file() and f.suffix != '.zip': z.write(f, f.relative_to(self.kit.parent))
+    return path
 
 # %% ../nbs/65_studio.ipynb #15171ee8
 MARKS = dict(training='o', generated='D', variation='s', between='^', yours='P')   # a mark per source
 
-def _figure_array(fig):
+# %% ../nbs/65_studio.ipynb #fe2f5d96
+def _figure_array(fig, # a matplotlib figure
+                 ) -> np.ndarray:
     "A drawn matplotlib figure as an RGB array."
     fig.canvas.draw()
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
+# %% ../nbs/65_studio.ipynb #7257bbf4
 def draw_map(st:Studio, # the studio whose sounds are drawn
              size:tuple=(7.2, 4.6), # inches, at 100 dots an inch
             ) -> tuple[np.ndarray, list[str], np.ndarray]:
@@ -249,6 +299,7 @@ def draw_map(st:Studio, # the studio whose sounds are drawn
     plt.close(fig)
     return img, names, px
 
+# %% ../nbs/65_studio.ipynb #8bb065a0
 def nearest_point(names:list[str], # the map's points
                   px:np.ndarray, # their pixel places [n, 2]
                   x:float, # a click, pixels from the left
@@ -263,9 +314,17 @@ def nearest_point(names:list[str], # the map's points
 # %% ../nbs/65_studio.ipynb #ab5300e4
 SLOTS = 8   # sounds shown at once: a batch of generated sounds or variations
 
-def _url(path): return f"/gradio_api/file={path}"
+# %% ../nbs/65_studio.ipynb #fac8136c
+def _url(path:str|Path, # a file in the studio's working folder or its kit
+        ) -> str:
+    "The address the page fetches a file from (Gradio's file route)."
+    return f"/gradio_api/file={path}"
 
-def _card(st, name, autoplay=False):
+# %% ../nbs/65_studio.ipynb #65eb984e
+def _card(st:Studio, # the studio
+          name:str, # a sound on the page
+          autoplay:bool=False, # play it as soon as the card is shown
+         ) -> str:
     "A sound as the index pages show it: name, log-mel, player, how it was made, its nearest training sound and novelty."
     s = st.sounds[name]
     item = {}
@@ -278,7 +337,10 @@ def _card(st, name, autoplay=False):
     return sound_card(name, _url(st.wav_file(name)), _url(st.png_file(name)), note, item).replace(
         '<audio controls preload="none"', '<audio controls preload="auto"' + (' autoplay' if autoplay else ''), 1)
 
-def _guarded(fn, message):
+# %% ../nbs/65_studio.ipynb #8e143b2f
+def _guarded(fn, # a handler: a function, or a generator function
+             message, # the page's one-line message component
+            ):
     "`fn` (a function or a generator) with an expected error shown as one line in `message`, the server going on."
     say = lambda e: {message: f"⚠️ {e}"}
     if inspect.isgeneratorfunction(fn):
@@ -293,14 +355,230 @@ def _guarded(fn, message):
         except EXPECTED_ERRORS as e: return say(e)
     return f
 
+# %% ../nbs/65_studio.ipynb #2a718584
+def _head(st:Studio, # the studio
+          ui:SimpleNamespace, # the page's components, added to here
+         ):
+    "The title line (the model, its kinds, the map's size), the message line and the names in the cards."
+    on_map = sum(s.source == 'training' for s in st.sounds.values())
+    gr.HTML(f"<style>{PAGE_CSS} .card h3{{margin:0}} .card img{{max-height:170px}}</style><h2>distill studio · {st.model_file.name}</h2>"
+            f"<p>{'a VAE' if ui.vae else 'an RVQ-VAE'} model" + (f"; kinds: {', '.join(st.kinds)}" if st.kinds else '')
+            + (f"; {on_map} training sounds on the map" if on_map else '; no map (the model keeps no held-out features)') + '.</p>')
+    ui.message = gr.Markdown(elem_id='message')
+    ui.shown = gr.State([])                                             # the names in the cards, per browser tab
+
+# %% ../nbs/65_studio.ipynb #b86f55f6
+def _map_row(st:Studio, # the studio
+             ui:SimpleNamespace, # the page's components, added to here
+            ):
+    "The map, and beside it the picked sound's card with `vary it` and `keep it`."
+    with gr.Row():
+        with gr.Column(scale=3):
+            ui.the_map = gr.Image(interactive=False, show_label=False, elem_id='map', buttons=[])
+        with gr.Column(scale=2):
+            ui.picked = gr.Dropdown(list(st.sounds), value=None, label='picked sound (click the map, or choose)', elem_id='picked')
+            ui.picked_card = gr.HTML(elem_id='picked-card')
+            with gr.Row():
+                ui.vary_picked = gr.Button('vary it', elem_id='vary-picked')
+                ui.keep_picked = gr.Button('keep it', elem_id='keep-picked')
+
+# %% ../nbs/65_studio.ipynb #3e5655a4
+def _tools_row(st:Studio, # the studio
+               ui:SimpleNamespace, # the page's components, added to here
+              ):
+    "Generate, vary, between and the kit, side by side."
+    with gr.Row():
+        with gr.Column():
+            gr.Markdown('### generate')
+            ui.n = gr.Slider(1, SLOTS, 4, step=1, label='how many (and variations at a time)', elem_id='n')
+            ui.kind = gr.Dropdown(['any'] + st.kinds, value='any', label='kind', interactive=bool(st.kinds), elem_id='kind')
+            ui.temperature = gr.Number(0.8, label='temperature (below 1 nearer the corpus)', elem_id='temperature')
+            ui.seed = gr.Number(0, precision=0, label='seed', elem_id='seed')
+            ui.go = gr.Button('generate', variant='primary', elem_id='generate')
+        with gr.Column():
+            gr.Markdown('### vary')
+            ui.amount = gr.Slider(0.05, 1.0, 0.5, step=0.05, label='amount (near 0: the sound; 1: a free sample that starts like it)', elem_id='amount')
+            ui.own = gr.File(label='a sound file of your own', file_types=['audio'], elem_id='own', height=110)
+            gr.Markdown('Vary the picked sound, a sound below, or your own file (how many and seed as for generate).')
+        with gr.Column():
+            gr.Markdown('### between')
+            ui.a = gr.Dropdown(list(st.sounds), value=None, label='from', interactive=ui.vae, elem_id='between-a')
+            ui.b = gr.Dropdown(list(st.sounds), value=None, label='to', interactive=ui.vae, elem_id='between-b')
+            ui.at = gr.Slider(0, 1, 0.5, step=0.05, label='where', interactive=ui.vae, elem_id='between-at')
+            ui.blend = gr.Button('blend', interactive=ui.vae, elem_id='blend')
+            if not ui.vae: gr.Markdown('An RVQ-VAE cannot blend two sounds; a VAE model can (`distill_train --model vae`).')
+        with gr.Column():
+            gr.Markdown(f'### kit\n`{st.kit}`: {st.bit_depth}-bit, {st.kit_rate} Hz, set once for the kit')
+            ui.kit_about = gr.HTML(elem_id='kit-about')
+            ui.download = gr.DownloadButton('download the kit (zip)', elem_id='download', interactive=False, size='sm')
+
+# %% ../nbs/65_studio.ipynb #02385bd3
+def _cards(ui:SimpleNamespace, # the page's components, added to here
+          ):
+    "`SLOTS` cards for the sounds just made, hidden until filled, each with `keep` and `vary`."
+    ui.slots = []
+    with gr.Row(equal_height=False):
+        for i in range(SLOTS):
+            with gr.Column(visible=False, min_width=220, elem_id=f'slot{i}') as col:
+                card = gr.HTML(elem_id=f'card{i}')
+                with gr.Row():
+                    keep = gr.Button('keep', size='sm', elem_id=f'keep{i}')
+                    vary = gr.Button('vary', size='sm', elem_id=f'vary{i}')
+            ui.slots.append((col, card, keep, vary))
+
+# %% ../nbs/65_studio.ipynb #9e7acb29
+def _map_image(st:Studio, # the studio
+               ui:SimpleNamespace, # the page's components
+              ) -> np.ndarray:
+    "The map drawn anew, its points' pixel places kept for clicks."
+    img, names, px = draw_map(st)
+    ui.drawn.update(names=names, px=px)
+    return img
+
+# %% ../nbs/65_studio.ipynb #0649c9f1
+def _choices(st:Studio, # the studio
+             ui:SimpleNamespace, # the page's components
+            ) -> dict:
+    "Every sound on the page in the three lists that choose one."
+    return {c: gr.update(choices=list(st.sounds)) for c in (ui.picked, ui.a, ui.b)}
+
+# %% ../nbs/65_studio.ipynb #32a9893b
+def _kit_state(st:Studio, # the studio
+               ui:SimpleNamespace, # the page's components
+              ) -> dict:
+    "The kit's line (how many kept, a link to its page) and the download button with its zip."
+    page = f' (<a href="{_url(st.kit / "index.html")}" target="_blank">its page</a>)' if st.kit_items else ''
+    return {ui.kit_about: f"{len(st.kit_items)} sound(s) kept{page}",
+            ui.download: gr.update(value=str(st.kit_zip()) if st.kit_items else None, interactive=bool(st.kit_items))}
+
+# %% ../nbs/65_studio.ipynb #b04ce5a4
+def _show(st:Studio, # the studio
+          ui:SimpleNamespace, # the page's components
+          names:list[str], # the sounds for the cards, in order
+          only:int|None=None, # update only this card
+         ) -> dict:
+    "Cards for `names` (only slot `only` when given); the slots after them hidden."
+    out = {}
+    for j, (col, card, *_) in enumerate(ui.slots):
+        if only is not None and j != only: continue
+        out.update({col: gr.update(visible=True), card: _card(st, names[j])} if j < len(names) else {col: gr.update(visible=False)})
+    return out
+
+# %% ../nbs/65_studio.ipynb #bda2b39a
+def _new_cards(st:Studio, # the studio
+               ui:SimpleNamespace, # the page's components
+               names:list[str], # the new sounds
+               what:str, # the message: what was made
+              ) -> dict:
+    "The page after new sounds: the message, their cards, the map redrawn and the lists with them."
+    return {ui.message: what, ui.shown: names, ui.the_map: _map_image(st, ui), **_show(st, ui, names), **_choices(st, ui)}
+
+# %% ../nbs/65_studio.ipynb #519eec66
+def _on_generate(st:Studio, # the studio
+                 ui:SimpleNamespace, # the page's components
+                ):
+    "`generate`: sounds one at a time, each card shown as soon as its sound is made."
+    def on_generate(n, kind, temperature, seed, progress=gr.Progress()):
+        if temperature is None or seed is None: raise ValueError('give a temperature and a seed')
+        n, names = int(n), []
+        progress(0, desc='generating')
+        for s in st.generate(n, None if kind == 'any' else kind, float(temperature), int(seed)):
+            names.append(s.name)
+            progress(len(names) / n, desc=f'generated {len(names)} of {n}')
+            yield {ui.message: f"generated {len(names)} of {n}", ui.shown: names,
+                   **(_show(st, ui, []) if len(names) == 1 else {}), **_show(st, ui, names, len(names) - 1)}   # the last batch's cards go first
+        yield _new_cards(st, ui, names, f"generated {n} sound(s) with seeds {int(seed)} to {int(seed) + n - 1}")
+    ui.go.click(_guarded(on_generate, ui.message), [ui.n, ui.kind, ui.temperature, ui.seed], ui.every)
+
+# %% ../nbs/65_studio.ipynb #d4fa24d5
+def _vary_of(st:Studio, # the studio
+             ui:SimpleNamespace, # the page's components
+             name:str|None, # the sound to vary (None: none picked)
+             amount:float, # in (0, 1]: how much is sampled anew
+             n:int, # variations
+             seed:int|None, # the same seed, the same variations (None: 0)
+             progress:gr.Progress, # Gradio's progress bar
+            ) -> dict:
+    "`n` variations of the sound `name`, in the cards."
+    if not name: raise ValueError('pick a sound to vary first: click the map, or choose one')
+    progress(0, desc=f'varying {name}')
+    names = [s.name for s in st.vary(name, float(amount), int(n), int(seed or 0))]
+    return _new_cards(st, ui, names, f"{len(names)} variation(s) of {name}, amount {amount:g}")
+
+# %% ../nbs/65_studio.ipynb #0f1c8fe6
+def _on_vary(st:Studio, # the studio
+             ui:SimpleNamespace, # the page's components
+            ):
+    "`vary it` on the picked sound, and a file of one's own, varied as it arrives."
+    ui.vary_picked.click(_guarded(lambda name, amount, n, seed, progress=gr.Progress(): _vary_of(st, ui, name, amount, n, seed, progress), ui.message),
+                         [ui.picked, ui.amount, ui.n, ui.seed], ui.every)
+    def on_own(file, amount, n, seed, progress=gr.Progress()):
+        return _vary_of(st, ui, st.add_file(file).name, amount, n, seed, progress) if file else {}
+    ui.own.upload(_guarded(on_own, ui.message), [ui.own, ui.amount, ui.n, ui.seed], ui.every)
+
+# %% ../nbs/65_studio.ipynb #df5fe8be
+def _keep(st:Studio, # the studio
+          ui:SimpleNamespace, # the page's components
+          name:str|None, # the sound to keep (None: none picked)
+         ) -> dict:
+    "Keep the sound `name` into the kit: the message, the map (its star) and the kit's line."
+    if not name: raise ValueError('pick a sound to keep first: click the map, or choose one')
+    path = st.keep(name)
+    return {ui.message: f"kept {name} as {path}", ui.the_map: _map_image(st, ui), **_kit_state(st, ui)}
+
+# %% ../nbs/65_studio.ipynb #237d1f22
+def _on_keep(st:Studio, # the studio
+             ui:SimpleNamespace, # the page's components
+            ):
+    "`keep it` on the picked sound."
+    def keep_it(name): return _keep(st, ui, name)                      # (its name is the event's name in the app's API)
+    ui.keep_picked.click(_guarded(keep_it, ui.message), [ui.picked], ui.every)
+
+# %% ../nbs/65_studio.ipynb #ad5dc650
+def _on_cards(st:Studio, # the studio
+              ui:SimpleNamespace, # the page's components
+             ):
+    "Each card's `keep` and `vary`, on the sound in that card."
+    for i, (col, card, keep, vary) in enumerate(ui.slots):
+        keep.click(_guarded(lambda names, i=i: {**_keep(st, ui, names[i]), **_show(st, ui, names, i)}, ui.message), [ui.shown], ui.every)
+        vary.click(_guarded(lambda names, amount, n, seed, i=i, progress=gr.Progress(): _vary_of(st, ui, names[i], amount, n, seed, progress), ui.message),
+                   [ui.shown, ui.amount, ui.n, ui.seed], ui.every)
+
+# %% ../nbs/65_studio.ipynb #5327022d
+def _on_map(st:Studio, # the studio
+            ui:SimpleNamespace, # the page's components
+           ):
+    "Picking a sound shows its card and plays it; a click on the map picks the point nearest it."
+    ui.picked.change(_guarded(lambda name: {ui.picked_card: _card(st, name, autoplay=True)} if name else {}, ui.message), [ui.picked], ui.every)
+    def on_click(evt: gr.SelectData):
+        name = nearest_point(ui.drawn.get('names', []), ui.drawn.get('px', np.zeros((0, 2))), *evt.index)
+        return {ui.picked: name} if name else {}
+    ui.the_map.select(_guarded(on_click, ui.message), None, ui.every)
+
+# %% ../nbs/65_studio.ipynb #2ce8c42a
+def _on_blend(st:Studio, # the studio
+              ui:SimpleNamespace, # the page's components
+             ):
+    "`blend`: the sound between the two chosen, in the cards."
+    def on_blend(a, b, at, progress=gr.Progress()):
+        if not (a and b): raise ValueError('choose two sounds to blend')
+        progress(0, desc='blending')
+        s = st.between(a, b, float(at))
+        return _new_cards(st, ui, [s.name], f"made {s.name}")
+    ui.blend.click(_guarded(on_blend, ui.message), [ui.a, ui.b, ui.at], ui.every)
+
+# %% ../nbs/65_studio.ipynb #21797d54
+PADS_CSS = "#pad-bank{display:flex;flex-wrap:wrap;gap:8px}#pad-bank .pad{width:118px;min-height:74px;padding:6px;border:2px solid #999;border-radius:8px;background:#f4f4f4;font-size:12px;line-height:1.35;text-align:center;cursor:pointer;user-select:none}#pad-bank .pad b{font-size:14px}#pad-bank .pad.hit{background:#ffd54f}#pad-bank .pad.dry{border-color:#d32f2f}.pad-help,#pad-status,#pad-message{font-size:12px;color:#555}"   # the pad bank's look: pads in a row, lit on a hit, red when their pool ran dry
+
 # %% ../nbs/65_studio.ipynb #c133ad02
 PADS_HTML = """<div id="pad-bank" class="pad-bank"></div>
 <p><button id="pad-keep" class="pad-keep">keep the last hit</button> <span id="pad-message"></span></p>
 <p id="pad-status">loading the pads...</p>
 <p class="pad-help">Play a pad with its key (velocity 100; with Shift 127), a MIDI note (its own velocity) or a click.</p>
-<style>#pad-bank{display:flex;flex-wrap:wrap;gap:8px}#pad-bank .pad{width:118px;min-height:74px;padding:6px;border:2px solid #999;border-radius:8px;background:#f4f4f4;font-size:12px;line-height:1.35;text-align:center;cursor:pointer;user-select:none}#pad-bank .pad b{font-size:14px}#pad-bank .pad.hit{background:#ffd54f}#pad-bank .pad.dry{border-color:#d32f2f}.pad-help,#pad-status,#pad-message{font-size:12px;color:#555}</style>"""   # the pad bank's frame; its pads are added by PADS_JS
+""" + f"<style>{PADS_CSS}</style>"   # the pad bank's frame; its pads are added by PADS_JS
 
-PADS_JS = r"""
+# %% ../nbs/65_studio.ipynb #632e91ce
+PADS_JS_POOLS = r"""
 const S = window.distillPads = {pads: {}, log: [], latencies: [], repeats: 0, peak: 0, last: null};
 const ctx = new AudioContext({latencyHint: 'interactive'});
 const out = ctx.createGain(), meter = ctx.createAnalyser();
@@ -323,7 +601,10 @@ async function load(P, s) {
   P.ready.push({name: s.name, level: s.level, buffer: await ctx.decodeAudioData(data)});
   show();
 }
-async function sync() {
+"""   # the pools: decoded sounds, the meter, the status line
+
+# %% ../nbs/65_studio.ipynb #c224b168
+PADS_JS_SYNC = r"""async function sync() {
   try {
     const state = await (await fetch('distill/pads')).json();
     for (const p of state.pads) {
@@ -341,7 +622,10 @@ async function sync() {
     show();
   } catch (e) { status.textContent = 'the studio does not answer: ' + e; }
 }
-function hit(P, velocity, t0) {
+"""   # the pads made from the server's list, new sounds fetched and decoded
+
+# %% ../nbs/65_studio.ipynb #a8e1a565
+PADS_JS_HIT = r"""function hit(P, velocity, t0) {
   if (ctx.state != 'running') ctx.resume();
   let s = P.ready.shift(), repeat = !s;
   if (repeat) { s = P.last; if (!s) return; S.repeats++; }
@@ -356,7 +640,10 @@ function hit(P, velocity, t0) {
   if (!repeat) fetch(`distill/pads/played?pad=${encodeURIComponent(P.pad.name)}&sound=${encodeURIComponent(s.name)}`, {method: 'POST'});
   show();
 }
-const byKey = k => Object.values(S.pads).find(P => P.pad.key == k);
+"""   # a hit: the next sound of its pad, at its velocity
+
+# %% ../nbs/65_studio.ipynb #07550fbc
+PADS_JS_INPUTS = r"""const byKey = k => Object.values(S.pads).find(P => P.pad.key == k);
 const byNote = n => Object.values(S.pads).find(P => P.pad.note == n);
 document.addEventListener('keydown', e => {
   if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select, [contenteditable]')) return;
@@ -378,145 +665,39 @@ element.querySelector('#pad-keep').addEventListener('click', async () => {
   said.textContent = r.message;
 });
 sync(); setInterval(sync, 300);
-"""   # the page's half of the pads: pools of decoded sounds, keys, MIDI, latency
+"""   # keys, MIDI notes, *keep the last hit*, and the sync every 0.3 s
+
+# %% ../nbs/65_studio.ipynb #c15c1227
+PADS_JS = PADS_JS_POOLS + PADS_JS_SYNC + PADS_JS_HIT + PADS_JS_INPUTS   # the page's half of the pads: pools of decoded sounds, keys, MIDI, latency
+
+# %% ../nbs/65_studio.ipynb #46872932
+def _pads_row(st:Studio, # the studio whose pads are played
+             ):
+    "The pad bank: its frame, with the page's half of the pads run when it loads."
+    with gr.Row():
+        with gr.Column():
+            gr.Markdown(f'### pads: play the model ({st.pads.pool} new sounds ready per pad)')
+            gr.HTML(PADS_HTML, js_on_load=PADS_JS, elem_id='pads')
 
 # %% ../nbs/65_studio.ipynb #27c9c9b1
 def studio_app(st:Studio, # the studio: a loaded model, the sounds on its page, its kit
               ) -> gr.Blocks:
     "The studio's page, a Gradio app."
-    drawn, vae = {}, st.mf.kind == 'vae'                                # drawn: the map's last points, for clicks
+    ui = SimpleNamespace(drawn={}, vae=st.mf.kind == 'vae')            # drawn: the map's last points, for clicks
     with gr.Blocks(title=f'distill studio: {st.model_file.name}', analytics_enabled=False, fill_width=True) as app:
-        on_map = sum(s.source == 'training' for s in st.sounds.values())
-        gr.HTML(f"<style>{PAGE_CSS} .card h3{{margin:0}} .card img{{max-height:170px}}</style><h2>distill studio · {st.model_file.name}</h2>"
-                f"<p>{'a VAE' if vae else 'an RVQ-VAE'} model" + (f"; kinds: {', '.join(st.kinds)}" if st.kinds else '')
-                + (f"; {on_map} training sounds on the map" if on_map else '; no map (the model keeps no held-out features)') + '.</p>')
-        message = gr.Markdown(elem_id='message')
-        shown = gr.State([])                                            # the names in the cards, per browser tab
-        with gr.Row():
-            with gr.Column(scale=3):
-                the_map = gr.Image(interactive=False, show_label=False, elem_id='map', buttons=[])
-            with gr.Column(scale=2):
-                picked = gr.Dropdown(list(st.sounds), value=None, label='picked sound (click the map, or choose)', elem_id='picked')
-                picked_card = gr.HTML(elem_id='picked-card')
-                with gr.Row():
-                    vary_picked = gr.Button('vary it', elem_id='vary-picked')
-                    keep_picked = gr.Button('keep it', elem_id='keep-picked')
-        with gr.Row():
-            with gr.Column():
-                gr.Markdown('### generate')
-                n = gr.Slider(1, SLOTS, 4, step=1, label='how many (and variations at a time)', elem_id='n')
-                kind = gr.Dropdown(['any'] + st.kinds, value='any', label='kind', interactive=bool(st.kinds), elem_id='kind')
-                temperature = gr.Number(0.8, label='temperature (below 1 nearer the corpus)', elem_id='temperature')
-                seed = gr.Number(0, precision=0, label='seed', elem_id='seed')
-                go = gr.Button('generate', variant='primary', elem_id='generate')
-            with gr.Column():
-                gr.Markdown('### vary')
-                amount = gr.Slider(0.05, 1.0, 0.5, step=0.05, label='amount (near 0: the sound; 1: a free sample that starts like it)', elem_id='amount')
-                own = gr.File(label='a sound file of your own', file_types=['audio'], elem_id='own', height=110)
-                gr.Markdown('Vary the picked sound, a sound below, or your own file (how many and seed as for generate).')
-            with gr.Column():
-                gr.Markdown('### between')
-                a = gr.Dropdown(list(st.sounds), value=None, label='from', interactive=vae, elem_id='between-a')
-                b = gr.Dropdown(list(st.sounds), value=None, label='to', interactive=vae, elem_id='between-b')
-                at = gr.Slider(0, 1, 0.5, step=0.05, label='where', interactive=vae, elem_id='between-at')
-                blend = gr.Button('blend', interactive=vae, elem_id='blend')
-                if not vae: gr.Markdown('An RVQ-VAE cannot blend two sounds; a VAE model can (`distill_train --model vae`).')
-            with gr.Column():
-                gr.Markdown(f'### kit\n`{st.kit}`: {st.bit_depth}-bit, {st.kit_rate} Hz, set once for the kit')
-                kit_about = gr.HTML(elem_id='kit-about')
-                download = gr.DownloadButton('download the kit (zip)', elem_id='download', interactive=False, size='sm')
-        with gr.Row():
-            with gr.Column():
-                gr.Markdown(f'### pads: play the model ({st.pads.pool} new sounds ready per pad)')
-                gr.HTML(PADS_HTML, js_on_load=PADS_JS, elem_id='pads')
-        slots = []
-        with gr.Row(equal_height=False):
-            for i in range(SLOTS):
-                with gr.Column(visible=False, min_width=220, elem_id=f'slot{i}') as col:
-                    card = gr.HTML(elem_id=f'card{i}')
-                    with gr.Row():
-                        keep = gr.Button('keep', size='sm', elem_id=f'keep{i}')
-                        vary = gr.Button('vary', size='sm', elem_id=f'vary{i}')
-                slots.append((col, card, keep, vary))
-        every = [message, the_map, shown, picked, picked_card, kit_about, download, a, b] + [c for s in slots for c in s[:2]]
-        guard = lambda fn: _guarded(fn, message)
-
-        def map_image():
-            img, names, px = draw_map(st)
-            drawn.update(names=names, px=px)
-            return img
-
-        def choices(): return {c: gr.update(choices=list(st.sounds)) for c in (picked, a, b)}
-
-        def kit_state():
-            page = f' (<a href="{_url(st.kit / "index.html")}" target="_blank">its page</a>)' if st.kit_items else ''
-            return {kit_about: f"{len(st.kit_items)} sound(s) kept{page}",
-                    download: gr.update(value=str(st.kit_zip()) if st.kit_items else None, interactive=bool(st.kit_items))}
-
-        def show(names, only=None):
-            "Cards for `names` (only slot `only` when given); the slots after them hidden."
-            out = {}
-            for j, (col, card, *_) in enumerate(slots):
-                if only is not None and j != only: continue
-                out.update({col: gr.update(visible=True), card: _card(st, names[j])} if j < len(names) else {col: gr.update(visible=False)})
-            return out
-
-        def made(names, what):
-            return {message: what, shown: names, the_map: map_image(), **show(names), **choices()}
-
-        @guard
-        def on_generate(n, kind, temperature, seed, progress=gr.Progress()):
-            if temperature is None or seed is None: raise ValueError('give a temperature and a seed')
-            n, names = int(n), []
-            progress(0, desc='generating')
-            for s in st.generate(n, None if kind == 'any' else kind, float(temperature), int(seed)):
-                names.append(s.name)
-                progress(len(names) / n, desc=f'generated {len(names)} of {n}')
-                yield {message: f"generated {len(names)} of {n}", shown: names,
-                       **(show([]) if len(names) == 1 else {}), **show(names, len(names) - 1)}   # the last batch's cards go first
-            yield made(names, f"generated {n} sound(s) with seeds {int(seed)} to {int(seed) + n - 1}")
-        go.click(on_generate, [n, kind, temperature, seed], every)
-
-        def vary_of(name, amount, n, seed, progress):
-            if not name: raise ValueError('pick a sound to vary first: click the map, or choose one')
-            progress(0, desc=f'varying {name}')
-            names = [s.name for s in st.vary(name, float(amount), int(n), int(seed or 0))]
-            return made(names, f"{len(names)} variation(s) of {name}, amount {amount:g}")
-        vary_picked.click(guard(lambda name, amount, n, seed, progress=gr.Progress(): vary_of(name, amount, n, seed, progress)),
-                          [picked, amount, n, seed], every)
-
-        @guard
-        def on_own(file, amount, n, seed, progress=gr.Progress()):
-            return vary_of(st.add_file(file).name, amount, n, seed, progress) if file else {}
-        own.upload(on_own, [own, amount, n, seed], every)
-
-        def keep_it(name):
-            if not name: raise ValueError('pick a sound to keep first: click the map, or choose one')
-            path = st.keep(name)
-            return {message: f"kept {name} as {path}", the_map: map_image(), **kit_state()}
-        keep_picked.click(guard(keep_it), [picked], every)
-        for i, (col, card, keep, vary) in enumerate(slots):
-            keep.click(guard(lambda names, i=i: {**keep_it(names[i]), **show(names, i)}), [shown], every)
-            vary.click(guard(lambda names, amount, n, seed, i=i, progress=gr.Progress(): vary_of(names[i], amount, n, seed, progress)),
-                       [shown, amount, n, seed], every)
-
-        picked.change(guard(lambda name: {picked_card: _card(st, name, autoplay=True)} if name else {}), [picked], every)
-
-        @guard
-        def on_click(evt: gr.SelectData):
-            name = nearest_point(drawn.get('names', []), drawn.get('px', np.zeros((0, 2))), *evt.index)
-            return {picked: name} if name else {}
-        the_map.select(on_click, None, every)
-
-        @guard
-        def on_blend(a, b, at, progress=gr.Progress()):
-            if not (a and b): raise ValueError('choose two sounds to blend')
-            progress(0, desc='blending')
-            s = st.between(a, b, float(at))
-            return made([s.name], f"made {s.name}")
-        blend.click(on_blend, [a, b, at], every)
-
-        app.load(lambda: {the_map: map_image(), **kit_state()}, None, every)
+        _head(st, ui)                                                   # the title, the message line
+        _map_row(st, ui)                                                # the map and the picked sound
+        _tools_row(st, ui)                                              # generate, vary, between, the kit
+        _pads_row(st)                                                   # the pad bank
+        _cards(ui)                                                      # the sounds just made
+        ui.every = [ui.message, ui.the_map, ui.shown, ui.picked, ui.picked_card, ui.kit_about, ui.download, ui.a, ui.b] + [c for s in ui.slots for c in s[:2]]
+        _on_generate(st, ui)
+        _on_vary(st, ui)
+        _on_keep(st, ui)
+        _on_cards(st, ui)
+        _on_map(st, ui)
+        _on_blend(st, ui)
+        app.load(lambda: {ui.the_map: _map_image(st, ui), **_kit_state(st, ui)}, None, ui.every)
     return app
 
 # %% ../nbs/65_studio.ipynb #b4c4c2c9

@@ -115,14 +115,19 @@ def _page(title, body):
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<title>{_e(title)}</title>\n<style>\n{PAGE_CSS}\n</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n')
 
-def _table(rows, head=None):
+# %% ../nbs/48_writers.ipynb #2682040e
+def _table(rows:list, # rows of cells (HTML, already escaped)
+           head:tuple|None=None, # the header cells (None: no header)
+          ) -> str:
     "An HTML table from rows of already-escaped cells."
     h = '' if head is None else '<tr>' + ''.join(f'<th>{c}</th>' for c in head) + '</tr>'
     return '<table>' + h + ''.join('<tr>' + ''.join(f'<td>{c}</td>' for c in r) + '</tr>' for r in rows) + '</table>'
 
+# %% ../nbs/48_writers.ipynb #90bd55f3
 NEAR_COPY = 0.1   # a generated sound with a novelty under this is marked a near-copy of a training sound
 
-def _nearest(item):
+def _nearest(item:dict, # a sound's facts: `nearest`, `nearest_wav` and `novelty` when it has a nearest training sound
+            ) -> str:
     "Under a generated sound: its nearest training sound (name, player) and novelty (empty without them)."
     if item.get('nearest') is None: return ''
     player = (f'<audio controls preload="none" src="{_e(item["nearest_wav"])}"></audio>' if item.get('nearest_wav')
@@ -141,42 +146,57 @@ def sound_card(name:str, # the sound's title
     extra = '' if note is None else f'<p class="sub">{_e(note)}</p>'
     return f'<div><h3>{_e(name)}</h3>{img}<audio controls preload="none" src="{_e(wav)}"></audio>{extra}{_nearest(item or {})}</div>'
 
-# %% ../nbs/48_writers.ipynb #53a0183e
-def report_page(summary:dict, # a run's summary, as `write_report` writes it to summary.json
+# %% ../nbs/48_writers.ipynb #30fec173
+def _model_name(summary:dict, # a run's summary
                ) -> str:
-    "The run's report as one HTML page (links relative to the run folder)."
+    "The kind of model a run trained, in words."
+    return 'RVQ-VAE (ConvVQVAE)' if summary['kind'] == 'vqvae' else 'continuous VAE (ConvVAE)'
+
+# %% ../nbs/48_writers.ipynb #636787a9
+def _trained(summary:dict, # a run's summary, as `write_report` writes it to summary.json
+            ) -> list[str]:
+    "The page's first section: what was trained, on which files and with which settings, and the files skipped."
     s, c = summary, summary['corpus']
-    name = s.get('name') or 'run'
-    model = 'RVQ-VAE (ConvVQVAE)' if s['kind'] == 'vqvae' else 'continuous VAE (ConvVAE)'
     final = s.get('final', {})
     val = final.get('val_loss')
-    facts = [('model', _e(model)), ('corpus', f"{c['files']} files, {c['duration_s']:.1f} s of audio"),
+    facts = [('model', _e(_model_name(s))), ('corpus', f"{c['files']} files, {c['duration_s']:.1f} s of audio"),
              ('files used', f"{len(c['train_files'])} for training, {len(c['val_files'])} held out for validation"),
              ('files skipped', str(len(c['skipped']))),
              ('training', f"{s['epochs']} epochs in {s['seconds']:.0f} s on {_e(s.get('device', 'cpu'))}"),
              ('final loss', f"train {final.get('train_loss', float('nan')):.4f}, validation " + ('-' if val is None else f'{val:.4f}')),
              ('settings', ', '.join(f"{_e(k)}={_e(v)}" for k, v in s['config'].items() if not isinstance(v, dict)))]
-    parts = [f'<h1>distill: {_e(name)}</h1>', f'<p class="sub">{_e(model)} trained on {c["files"]} files. '
-             'Pictures are log-mels: time across, low frequencies at the bottom.</p>',
-             '<h2>What was trained</h2>', _table([(k, v) for k, v in facts])]
+    parts = ['<h2>What was trained</h2>', _table([(k, v) for k, v in facts])]
     files = ''.join(f'<li>{_e(f)}</li>' for f in c['train_files'])
     held = ''.join(f'<li>{_e(f)}</li>' for f in c['val_files'])
     parts.append(f'<details><summary>the files</summary><p>training:</p><ul>{files}</ul><p>held out:</p><ul>{held}</ul></details>')
     if c['skipped']:
         parts += ['<h2>Skipped files</h2>', '<ul id="skipped">' + ''.join(
             f'<li><span class="bad">{_e(k["file"])}</span>: {_e(k["reason"])}</li>' for k in c['skipped']) + '</ul>']
-    parts += ['<h2>Training</h2>', '<img src="loss.png" alt="training and validation loss">']
-    if s.get('codebooks'):
+    return parts
+
+# %% ../nbs/48_writers.ipynb #ec5059b2
+def _training(summary:dict, # a run's summary
+             ) -> list[str]:
+    "The page's training section: the loss curves and, for the RVQ-VAE, the codebooks' health."
+    parts = ['<h2>Training</h2>', '<img src="loss.png" alt="training and validation loss">']
+    if summary.get('codebooks'):
         rows = [(str(i), f"{h['utilization']:.0%}", f"{h['entropy_usage']:.0%}", f"{h['perplexity']:.1f}", str(h['dead_codes']),
-                 f"{h['churn']:.2%}") for i, h in enumerate(s['codebooks'])]
+                 f"{h['churn']:.2%}") for i, h in enumerate(summary['codebooks'])]
         parts += ['<h3>Codebook health (last epoch)</h3>',
                   _table(rows, ('level', 'codes used', 'entropy usage', 'perplexity', 'dead codes', 'churn per step')),
                   '<img src="codebooks.png" alt="codebook usage per epoch">']
-    parts += ['<h2>Listen: held-out examples</h2>', '<p class="sub">Each file\'s first second, before and after the model.</p>',
-              '<div class="grid">' + ''.join(
-                  f'<div class="card wide"><div class="pair">{sound_card(f"example {j}: original", e["original"], e.get("original_png"))}'
-                  f'{sound_card("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
-                  for j, e in enumerate(s['examples'])) + '</div>']
+    return parts
+
+# %% ../nbs/48_writers.ipynb #89b5299f
+def _listen(summary:dict, # a run's summary
+           ) -> list[str]:
+    "The page's sounds: held-out files before and after the model, then generated sounds and their figures."
+    s = summary
+    parts = ['<h2>Listen: held-out examples</h2>', '<p class="sub">Each file\'s first second, before and after the model.</p>',
+             '<div class="grid">' + ''.join(
+                 f'<div class="card wide"><div class="pair">{sound_card(f"example {j}: original", e["original"], e.get("original_png"))}'
+                 f'{sound_card("reconstructed", e["reconstructed"], e.get("reconstructed_png"))}</div></div>'
+                 for j, e in enumerate(s['examples'])) + '</div>']
     if s.get('generated'):
         parts += ['<h2>Generated sounds</h2>', '<p class="sub">New sounds sampled from the model\'s generator (seed 0), each with the '
                   'training sound nearest to it and its novelty: that distance over the median of the same for held-out real files '
@@ -191,7 +211,13 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
                          ('figure', 'value')),
                   '<p class="sub">distill\'s timbre features (MFCC statistics of the first second); four sounds and a few held-out '
                   'files make these rough figures, see the realism notebook.</p>']
-    p = s.get('prior') or {}
+    return parts
+
+# %% ../nbs/48_writers.ipynb #35c856b5
+def _prior(summary:dict, # a run's summary
+          ) -> list[str]:
+    "The page's prior: its held-out bits per code beside two baselines, and whether the model makes one-shots."
+    p, parts = summary.get('prior') or {}, []
     if 'bits_per_code' in p:
         parts += ['<h3>The prior over codes: held-out bits per code</h3>',
                   _table([('the prior', f"{p['bits_per_code']:.3f}"), ('per-level code frequencies (unigram)', f"{p['unigram_bits']:.3f}"),
@@ -203,6 +229,16 @@ def report_page(summary:dict, # a run's summary, as `write_report` writes it to 
         parts += [f'<p class="sub" id="sounds">{p["ending_files"]} of {p["files"]} training files end in silence (one-shots, or shorter '
                   f'than a second) and were followed by silence in training; the others were learned as sounds that go on. That is {kind} '
                   '(<code>distill_train --one_shot yes|no</code> makes every file one or the other).</p>']
+    return parts
+
+# %% ../nbs/48_writers.ipynb #53a0183e
+def report_page(summary:dict, # a run's summary, as `write_report` writes it to summary.json
+               ) -> str:
+    "The run's report as one HTML page (links relative to the run folder)."
+    name, c = summary.get('name') or 'run', summary['corpus']
+    head = [f'<h1>distill: {_e(name)}</h1>', f'<p class="sub">{_e(_model_name(summary))} trained on {c["files"]} files. '
+            'Pictures are log-mels: time across, low frequencies at the bottom.</p>']
+    parts = head + _trained(summary) + _training(summary) + _listen(summary) + _prior(summary)
     return _page(f'distill report: {name}', '\n'.join(parts))
 
 # %% ../nbs/48_writers.ipynb #2840968b

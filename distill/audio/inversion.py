@@ -67,8 +67,6 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
     return phase
 
 # %% ../../nbs/13_inversion.ipynb #b89e72be
-INVERSIONS = ('pghi', 'griffin-lim')
-
 def magnitude_to_waveform(magnitude:torch.Tensor, # linear STFT magnitudes `[B, F, T]`
                           n_fft:int, # FFT size
                           hop_length:int, # hop in samples
@@ -80,6 +78,7 @@ def magnitude_to_waveform(magnitude:torch.Tensor, # linear STFT magnitudes `[B, 
     phase = torch.from_numpy(np.stack([pghi(m, n_fft, hop_length) for m in magnitude.double().cpu().numpy()])).to(magnitude)
     return griffin_lim(magnitude, n_fft, hop_length, n_iter, phase=phase, length=length, refit=refit)
 
+# %% ../../nbs/13_inversion.ipynb #2ee21512
 def mel_refit(mel_power:torch.Tensor, # the mel band powers to keep `[B, n_mels, T]`
               filterbank:torch.Tensor, # the mel filterbank `[n_mels, F]`
               magnitude:torch.Tensor, # the starting magnitudes `[B, F, T]` (`nnls_magnitude`)
@@ -94,6 +93,9 @@ def mel_refit(mel_power:torch.Tensor, # the mel band powers to keep `[B, n_mels,
         x = x * t / (filterbank.T @ (filterbank @ x)).clamp(min=1e-12)        # `nnls_magnitude`'s update, from a consistent start
         return x.pow(blend / power) * m0.pow(1 - blend)
     return refit
+
+# %% ../../nbs/13_inversion.ipynb #da4da80f
+INVERSIONS = ('pghi', 'griffin-lim')   # the ways back `features_to_waveform` takes
 
 def features_to_waveform(front:AudioSpectrogram, # the front end the features came from (`front_end`)
                          x:torch.Tensor, # features [B, C, n_mels, T]: log-mels, or complex mels

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ENVELOPE_FEATURES', 'STRUCTURE_FEATURES', 'mel_db', 'dct_matrix', 'mfcc_features', 'envelope_features',
@@ -124,7 +125,7 @@ def structure_features(front, # the log-mel front end (`AudioSpectrogram`)
     return torch.stack([periodicity, period, onsets, spread, db.std(1), near, share(0, 0.5), share(0.5, 2), share(2, 6), share(6, 16),
                         flux.mean(1), flux.std(1)], 1)
 
-# %% ../../nbs/12_realism.ipynb #7d54506a
+# %% ../../nbs/12_realism.ipynb #6a9e78fa
 def mmd2(x:torch.Tensor, # one set of feature vectors [n, D]
          y:torch.Tensor, # the other [m, D]
          bandwidth:float, # the Gaussian kernel's width
@@ -133,6 +134,7 @@ def mmd2(x:torch.Tensor, # one set of feature vectors [n, D]
     k = lambda a, b: torch.exp(-torch.cdist(a, b).pow(2) / (2 * bandwidth ** 2)).mean()
     return k(x, x) + k(y, y) - 2 * k(x, y)
 
+# %% ../../nbs/12_realism.ipynb #7d54506a
 class RealismScale:
     "Realism, novelty and diversity of sets of sounds, measured against a corpus's training and held-out files."
     def __init__(self, train:torch.Tensor, # features of the training files [n_train, D]
@@ -155,46 +157,55 @@ class RealismScale:
     def _nearest(self, x): return torch.cdist(x, self.train, compute_mode='donot_use_mm_for_euclid_dist').min(1)   # exact: a copy is at 0
     def _spread(self, x): return float(torch.pdist(x).mean()) if len(x) > 1 else 0.0
 
-    def _ratio(self, x, m):
-        "Mean squared MMD of `m` sounds of `x` (None: other held-out files) to `m` held-out files, over the same for `m` training files."
-        g, num, den = torch.Generator().manual_seed(self.seed), 0.0, 0.0
-        pick = lambda a: a[torch.randperm(len(a), generator=g)[:m]]
-        for _ in range(self.draws):
-            order = torch.randperm(len(self.held), generator=g)
-            ref = self.held[order[:m]]
-            xs = self.held[order[m:2 * m]] if x is None else pick(x)
-            num += float(mmd2(xs, ref, self.bandwidth)); den += float(mmd2(pick(self.train), ref, self.bandwidth))
-        return num / den
+# %% ../../nbs/12_realism.ipynb #233568c2
+@patch
+def _ratio(self:RealismScale, x, m):
+    "Mean squared MMD of `m` sounds of `x` (None: other held-out files) to `m` held-out files, over the same for `m` training files."
+    g, num, den = torch.Generator().manual_seed(self.seed), 0.0, 0.0
+    pick = lambda a: a[torch.randperm(len(a), generator=g)[:m]]
+    for _ in range(self.draws):
+        order = torch.randperm(len(self.held), generator=g)
+        ref = self.held[order[:m]]
+        xs = self.held[order[m:2 * m]] if x is None else pick(x)
+        num += float(mmd2(xs, ref, self.bandwidth)); den += float(mmd2(pick(self.train), ref, self.bandwidth))
+    return num / den
 
-    def realism(self, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
-               ) -> float:
-        "Squared MMD of `x` to the held-out files over the same for the training files (1: as real as the training files)."
-        return self._ratio(self.z(x), min(len(self.held), len(self.train), len(x)))
+@patch
+def realism(self:RealismScale, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
+           ) -> float:
+    "Squared MMD of `x` to the held-out files over the same for the training files (1: as real as the training files)."
+    return self._ratio(self.z(x), min(len(self.held), len(self.train), len(x)))
 
-    def held_out_realism(self) -> float:
-        "Realism of held-out files themselves, half of them against the other half: the scale's calibration."
-        return self._ratio(None, len(self.held) // 2)
+@patch
+def held_out_realism(self:RealismScale) -> float:
+    "Realism of held-out files themselves, half of them against the other half: the scale's calibration."
+    return self._ratio(None, len(self.held) // 2)
 
-    def novelty(self, x:torch.Tensor, # features of the sounds to measure [n, D]
-               ) -> torch.Tensor:
-        "Per sound: distance to the nearest training sound over the median of the same for held-out files (0: a copy)."
-        return self.nearest(x)[0]
+# %% ../../nbs/12_realism.ipynb #58cc0fa7
+@patch
+def novelty(self:RealismScale, x:torch.Tensor, # features of the sounds to measure [n, D]
+           ) -> torch.Tensor:
+    "Per sound: distance to the nearest training sound over the median of the same for held-out files (0: a copy)."
+    return self.nearest(x)[0]
 
-    def nearest(self, x:torch.Tensor, # features of the sounds to measure [n, D]
-               ) -> tuple[torch.Tensor, torch.Tensor]:
-        "Per sound: (its `novelty`, the index of its nearest training sound)."
-        d = self._nearest(self.z(x))
-        return d.values / self.nearest_ref, d.indices
+@patch
+def nearest(self:RealismScale, x:torch.Tensor, # features of the sounds to measure [n, D]
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per sound: (its `novelty`, the index of its nearest training sound)."
+    d = self._nearest(self.z(x))
+    return d.values / self.nearest_ref, d.indices
 
-    def diversity(self, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
-                 ) -> float:
-        "Mean pairwise distance within `x` over the same within the held-out files (0: one sound repeated)."
-        return self._spread(self.z(x)) / self.spread_ref
+@patch
+def diversity(self:RealismScale, x:torch.Tensor, # features of the sounds to measure [n, D] (at least 2)
+             ) -> float:
+    "Mean pairwise distance within `x` over the same within the held-out files (0: one sound repeated)."
+    return self._spread(self.z(x)) / self.spread_ref
 
-    def figures(self, x:torch.Tensor, # features of the sounds to measure [n, D]
-               ) -> dict:
-        "`realism`, median `novelty` and `diversity` of a set."
-        return dict(realism=self.realism(x), novelty=float(self.novelty(x).median()), diversity=self.diversity(x))
+@patch
+def figures(self:RealismScale, x:torch.Tensor, # features of the sounds to measure [n, D]
+           ) -> dict:
+    "`realism`, median `novelty` and `diversity` of a set."
+    return dict(realism=self.realism(x), novelty=float(self.novelty(x).median()), diversity=self.diversity(x))
 
 # %% ../../nbs/12_realism.ipynb #20e7922d
 def sound_features(front, # the log-mel front end (`AudioSpectrogram`)

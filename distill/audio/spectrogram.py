@@ -8,6 +8,7 @@ import functools, math
 import numpy as np
 import torch
 from torch import nn
+from fastcore.basics import patch
 from ..config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
@@ -96,13 +97,14 @@ def griffin_lim(magnitude:torch.Tensor, # STFT magnitudes `[..., n_fft//2 + 1, T
         previous = rebuilt
     return istft(mag * angles)[..., :keep].reshape(*lead, -1)
 
-# %% ../../nbs/11_spectrogram.ipynb #355cec58
+# %% ../../nbs/11_spectrogram.ipynb #2f32e8b5
 @functools.lru_cache(maxsize=8)
 def _mel_matrices(n_fft, sample_rate, n_mels, f_min, max_frequency):
     "(the mel filterbank, its pseudo-inverse), computed once per setting."
     fb = mel_filterbank(n_fft, sample_rate, n_mels, f_min, max_frequency)
     return fb, torch.linalg.pinv(fb.double()).float()
 
+# %% ../../nbs/11_spectrogram.ipynb #355cec58
 class AudioSpectrogram(nn.Module):
     "Log-mel front end (`log1p` of mel power, Hann, centred STFT) and its inversion by Griffin-Lim."
     def __init__(self, config:SpectrogramConfig|None=None): # STFT and mel settings (None: the defaults)
@@ -121,15 +123,6 @@ class AudioSpectrogram(nn.Module):
         if what != 'waveform' and x.shape[2] != self.config.n_mels:
             raise ValueError(f"{type(self).__name__}: expected {self.config.n_mels} mel bands, got {x.shape[2]}")
 
-    def stft(self, waveform:torch.Tensor): # `[B, 1, S]`
-        "Complex STFT `[B, n_fft//2 + 1, T]` of `waveform` (Hann, centred; a clip of half a window or less is zero-padded first)."
-        self._check(waveform, 1, 'waveform')
-        c = self.config
-        x, n = waveform[:, 0], waveform.shape[-1]
-        if n <= c.n_fft // 2:   # centring reflects n_fft//2 samples at each end: the clip must be longer than that
-            x = torch.nn.functional.pad(x, (0, c.n_fft // 2 + 1 - n))
-        return torch.stft(x, c.n_fft, c.hop_length, window=self.window, return_complex=True)[..., :c.n_frames(n)]
-
     def waveform_to_mel(self, waveform:torch.Tensor): # `[B, 1, S]` float waveform
         "Log-mel `[B, 1, n_mels, T]`: `log1p` of the mel-filtered STFT power."
         power = self.stft(waveform).abs().pow(self.config.power)
@@ -143,22 +136,36 @@ class AudioSpectrogram(nn.Module):
         "`(n_mels, T)` of the log-mel of `n_samples` samples."
         return (self.config.n_mels, self.config.n_frames(n_samples))
 
-    def mel_to_magnitude(self, mel:torch.Tensor): # `[B, 1, n_mels, T]` log-mel
-        "Linear STFT magnitudes `[B, n_fft//2 + 1, T]` from a log-mel (pseudo-inverse of the filterbank, kept >= 0)."
-        self._check(mel, 1, 'log-mel')
-        power = (self.filterbank_pinv @ torch.expm1(mel[:, 0].clamp(min=0))).clamp(min=0)
-        return power.pow(1 / self.config.power)
+# %% ../../nbs/11_spectrogram.ipynb #f796fed0
+@patch
+def stft(self:AudioSpectrogram, waveform:torch.Tensor): # `[B, 1, S]`
+    "Complex STFT `[B, n_fft//2 + 1, T]` of `waveform` (Hann, centred; a clip of half a window or less is zero-padded first)."
+    self._check(waveform, 1, 'waveform')
+    c = self.config
+    x, n = waveform[:, 0], waveform.shape[-1]
+    if n <= c.n_fft // 2:   # centring reflects n_fft//2 samples at each end: the clip must be longer than that
+        x = torch.nn.functional.pad(x, (0, c.n_fft // 2 + 1 - n))
+    return torch.stft(x, c.n_fft, c.hop_length, window=self.window, return_complex=True)[..., :c.n_frames(n)]
 
-    def mel_to_waveform(self, mel:torch.Tensor, # `[B, 1, n_mels, T]` log-mel
-                        n_iter:int=64, # Griffin-Lim iterations
-                        momentum:float=0.99, # fast Griffin-Lim momentum
-                        seed:int=0, # seed of the random starting phase: the same seed, the same sound
-                        length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
-                       ) -> torch.Tensor:
-        "Waveform `[B, 1, S]` from a log-mel, with Griffin-Lim from random phase."
-        c = self.config
-        wave = griffin_lim(self.mel_to_magnitude(mel), c.n_fft, c.hop_length, n_iter, momentum, seed=seed, length=length)
-        return wave.unsqueeze(1)
+# %% ../../nbs/11_spectrogram.ipynb #22dc7fad
+@patch
+def mel_to_magnitude(self:AudioSpectrogram, mel:torch.Tensor): # `[B, 1, n_mels, T]` log-mel
+    "Linear STFT magnitudes `[B, n_fft//2 + 1, T]` from a log-mel (pseudo-inverse of the filterbank, kept >= 0)."
+    self._check(mel, 1, 'log-mel')
+    power = (self.filterbank_pinv @ torch.expm1(mel[:, 0].clamp(min=0))).clamp(min=0)
+    return power.pow(1 / self.config.power)
+
+@patch
+def mel_to_waveform(self:AudioSpectrogram, mel:torch.Tensor, # `[B, 1, n_mels, T]` log-mel
+                    n_iter:int=64, # Griffin-Lim iterations
+                    momentum:float=0.99, # fast Griffin-Lim momentum
+                    seed:int=0, # seed of the random starting phase: the same seed, the same sound
+                    length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
+                   ) -> torch.Tensor:
+    "Waveform `[B, 1, S]` from a log-mel, with Griffin-Lim from random phase."
+    c = self.config
+    wave = griffin_lim(self.mel_to_magnitude(mel), c.n_fft, c.hop_length, n_iter, momentum, seed=seed, length=length)
+    return wave.unsqueeze(1)
 
 # %% ../../nbs/11_spectrogram.ipynb #15d1a0a5
 class ComplexSpectrogram(AudioSpectrogram):
@@ -182,46 +189,52 @@ class ComplexSpectrogram(AudioSpectrogram):
         f = self.bin_hz + deviation * c.sample_rate / (2 * math.pi * c.hop_length)
         return torch.cat([f[..., :1], f], dim=-1)
 
-    def waveform_to_complex_mel(self, waveform:torch.Tensor): # `[B, 1, S]` float waveform
-        "`[B, 2, n_mels, T]`: channel 0 the log1p mel, channel 1 the per-band IF in [-1, 1] (0 where silent)."
-        X = self.stft(waveform)
-        mag = X.abs()
-        mel_power = self.filterbank @ mag.pow(self.config.power)
-        weight = self.filterbank @ mag
-        band_hz = (self.filterbank @ (mag * self.bin_frequencies(X))) / weight.clamp(min=1e-20)
-        offset = band_hz - self.band_centre
-        ifreq = torch.where(offset >= 0, offset / self.band_above, offset / self.band_below).clamp(-1, 1)
-        ifreq = torch.where(mel_power < self.config.if_masking_threshold, 0.0, ifreq)
-        return torch.stack([torch.log1p(mel_power), ifreq], dim=1)
+# %% ../../nbs/11_spectrogram.ipynb #111ae7a9
+@patch
+def waveform_to_complex_mel(self:ComplexSpectrogram, waveform:torch.Tensor): # `[B, 1, S]` float waveform
+    "`[B, 2, n_mels, T]`: channel 0 the log1p mel, channel 1 the per-band IF in [-1, 1] (0 where silent)."
+    X = self.stft(waveform)
+    mag = X.abs()
+    mel_power = self.filterbank @ mag.pow(self.config.power)
+    weight = self.filterbank @ mag
+    band_hz = (self.filterbank @ (mag * self.bin_frequencies(X))) / weight.clamp(min=1e-20)
+    offset = band_hz - self.band_centre
+    ifreq = torch.where(offset >= 0, offset / self.band_above, offset / self.band_below).clamp(-1, 1)
+    ifreq = torch.where(mel_power < self.config.if_masking_threshold, 0.0, ifreq)
+    return torch.stack([torch.log1p(mel_power), ifreq], dim=1)
 
-    def forward(self, waveform:torch.Tensor): # `[B, 1, S]` float waveform
-        "Same as `waveform_to_complex_mel`."
-        return self.waveform_to_complex_mel(waveform)
+@patch
+def forward(self:ComplexSpectrogram, waveform:torch.Tensor): # `[B, 1, S]` float waveform
+    "Same as `waveform_to_complex_mel`."
+    return self.waveform_to_complex_mel(waveform)
 
-    def if_to_phase(self, x:torch.Tensor): # complex mel `[B, 2, n_mels, T]`
-        "Starting phase `[B, F, T]` for Griffin-Lim: each bin's IF (from its bands, weighted by level) accumulated over frames."
-        self._check(x, 2, 'complex mel')
-        c = self.config
-        ifreq = x[:, 1]
-        band_hz = self.band_centre + torch.where(ifreq >= 0, ifreq * self.band_above, ifreq * self.band_below)
-        level = torch.expm1(x[:, 0].clamp(min=0)).sqrt()
-        w = self.filterbank.T @ level
-        bin_hz = torch.where(w > 0, (self.filterbank.T @ (level * band_hz)) / w.clamp(min=1e-20), self.bin_hz)
-        advance = 2 * math.pi * c.hop_length / c.sample_rate * bin_hz
-        advance[..., 0] = 0
-        k = torch.arange(c.n_fft//2 + 1, device=x.device)[:, None]
-        return math.pi * (k % 2) + torch.cumsum(advance, dim=-1)
+# %% ../../nbs/11_spectrogram.ipynb #fc0e8ffb
+@patch
+def if_to_phase(self:ComplexSpectrogram, x:torch.Tensor): # complex mel `[B, 2, n_mels, T]`
+    "Starting phase `[B, F, T]` for Griffin-Lim: each bin's IF (from its bands, weighted by level) accumulated over frames."
+    self._check(x, 2, 'complex mel')
+    c = self.config
+    ifreq = x[:, 1]
+    band_hz = self.band_centre + torch.where(ifreq >= 0, ifreq * self.band_above, ifreq * self.band_below)
+    level = torch.expm1(x[:, 0].clamp(min=0)).sqrt()
+    w = self.filterbank.T @ level
+    bin_hz = torch.where(w > 0, (self.filterbank.T @ (level * band_hz)) / w.clamp(min=1e-20), self.bin_hz)
+    advance = 2 * math.pi * c.hop_length / c.sample_rate * bin_hz
+    advance[..., 0] = 0
+    k = torch.arange(c.n_fft//2 + 1, device=x.device)[:, None]
+    return math.pi * (k % 2) + torch.cumsum(advance, dim=-1)
 
-    def complex_mel_to_waveform(self, x:torch.Tensor, # complex mel `[B, 2, n_mels, T]`
-                                n_iter:int=64, # Griffin-Lim iterations after the IF-built start
-                                momentum:float=0.99, # fast Griffin-Lim momentum
-                                length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
-                               ) -> torch.Tensor:
-        "Waveform `[B, 1, S]` from a complex mel: phase from the IF channel, refined by Griffin-Lim."
-        self._check(x, 2, 'complex mel')
-        c = self.config
-        mag = self.mel_to_magnitude(x[:, :1])
-        return griffin_lim(mag, c.n_fft, c.hop_length, n_iter, momentum, phase=self.if_to_phase(x), length=length).unsqueeze(1)
+@patch
+def complex_mel_to_waveform(self:ComplexSpectrogram, x:torch.Tensor, # complex mel `[B, 2, n_mels, T]`
+                            n_iter:int=64, # Griffin-Lim iterations after the IF-built start
+                            momentum:float=0.99, # fast Griffin-Lim momentum
+                            length:int|None=None, # samples to return (None: `(T - 1) * hop_length`)
+                           ) -> torch.Tensor:
+    "Waveform `[B, 1, S]` from a complex mel: phase from the IF channel, refined by Griffin-Lim."
+    self._check(x, 2, 'complex mel')
+    c = self.config
+    mag = self.mel_to_magnitude(x[:, :1])
+    return griffin_lim(mag, c.n_fft, c.hop_length, n_iter, momentum, phase=self.if_to_phase(x), length=length).unsqueeze(1)
 
 # %% ../../nbs/11_spectrogram.ipynb #b28e85e4
 def front_end(spectrogram:SpectrogramConfig, # the front end a model was trained on (its model file says)
@@ -238,6 +251,7 @@ def frame_rms(x:torch.Tensor, # sounds [..., samples]
     frames = x.shape[-1] // hop
     return x[..., :frames * hop].reshape(*x.shape[:-1], frames, hop).pow(2).mean(-1).sqrt()
 
+# %% ../../nbs/11_spectrogram.ipynb #f7ffd06b
 def is_one_shot(clip:torch.Tensor, # a 1-D clip
                 spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
                 onset_s:float=0.1, # the loudest frame must start within this many seconds
@@ -251,6 +265,7 @@ def is_one_shot(clip:torch.Tensor, # a 1-D clip
     tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
     return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
 
+# %% ../../nbs/11_spectrogram.ipynb #66633bc5
 def ends_in_silence(clip:torch.Tensor, # a 1-D clip
                     spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
                     chunk_s:float=1.0, # a training chunk: a shorter file ends, whatever its last moments hold

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..config import PriorConfig, check_value
 from ..progress import Progress
 from ..device import module_device
@@ -25,6 +26,7 @@ def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, posi
     if P % rows: raise ValueError(f"codes_to_sequence: {P} positions is not a whole number of rows of {rows}")
     return indices.reshape(B, rows, P // rows, Q).permute(0, 2, 1, 3).reshape(B, -1)
 
+# %% ../../nbs/52_prior.ipynb #4a238dd3
 def sequence_to_codes(seq:torch.Tensor, # sequences `[B, columns*rows*levels]`
                       rows:int, # frequency rows of the latent grid
                       levels:int, # residual levels Q
@@ -88,50 +90,58 @@ class CodePrior(nn.Module):
         self.blocks = nn.ModuleList(_Block(hidden, heads, dropout) for _ in range(layers))
         self.norm, self.head, self.drop = nn.LayerNorm(hidden), nn.Linear(hidden, codebook_size), nn.Dropout(dropout)
 
-    def inputs(self, seq:torch.Tensor, # codes [B, n] of a window, from its first column
-               L:int, # positions wanted (at most n + 1)
-              ) -> tuple[torch.Tensor, torch.Tensor]:
-        "(code before, code one column earlier) for positions 0..L-1 of the window: the model's inputs."
-        prev = torch.cat([seq.new_full((len(seq), 1), self.K), seq], 1)[:, :L]
-        above = torch.cat([seq.new_full((len(seq), self.tokens_per_column), self.K), seq], 1)[:, :L]
-        return prev, above
+# %% ../../nbs/52_prior.ipynb #4561cdf4
+@patch
+def inputs(self:CodePrior, seq:torch.Tensor, # codes [B, n] of a window, from its first column
+           L:int, # positions wanted (at most n + 1)
+          ) -> tuple[torch.Tensor, torch.Tensor]:
+    "(code before, code one column earlier) for positions 0..L-1 of the window: the model's inputs."
+    prev = torch.cat([seq.new_full((len(seq), 1), self.K), seq], 1)[:, :L]
+    above = torch.cat([seq.new_full((len(seq), self.tokens_per_column), self.K), seq], 1)[:, :L]
+    return prev, above
 
-    def run(self, prev:torch.Tensor, # input tokens [B, L]: the code before each position (K: the start token)
-            above:torch.Tensor, # the code at the same row and level one column earlier [B, L] (K: none)
-            start:int=0, # sequence position of the first of them (in the context window)
-            caches:list|None=None, # one dict per block, filled and extended (sampling); None: no cache
+@patch
+def run(self:CodePrior, prev:torch.Tensor, # input tokens [B, L]: the code before each position (K: the start token)
+        above:torch.Tensor, # the code at the same row and level one column earlier [B, L] (K: none)
+        start:int=0, # sequence position of the first of them (in the context window)
+        caches:list|None=None, # one dict per block, filled and extended (sampling); None: no cache
+        kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
+       ) -> torch.Tensor:
+    "Logits [B, L, K] for the codes at positions start..start+L-1."
+    if (kind is None) != (self.kind is None):
+        raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
+    pos = torch.arange(start, start + prev.shape[1], device=prev.device)
+    row, level = ((pos % self.rows, (pos // self.rows) % self.Q) if self.coarse_first
+                  else ((pos // self.Q) % self.rows, pos % self.Q))
+    x = (self.token(prev) + self.last_column(above) + self.time(pos // self.tokens_per_column)
+         + self.row(row) + self.level(level))
+    x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
+    for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
+    return self.head(self.norm(x))
+
+# %% ../../nbs/52_prior.ipynb #f91adb78
+@patch
+def to_order(self:CodePrior, seq:torch.Tensor, # code sequences [..., whole columns] in the layout above (row by row)
+            ) -> torch.Tensor:
+    "The sequences in the order this prior reads them (each column's levels first, if `coarse_first`)."
+    if not self.coarse_first: return seq
+    return seq.reshape(*seq.shape[:-1], -1, self.rows, self.Q).transpose(-1, -2).reshape(seq.shape)
+
+@patch
+def from_order(self:CodePrior, seq:torch.Tensor, # code sequences [..., whole columns] in this prior's order
+              ) -> torch.Tensor:
+    "The sequences back in the layout above: the inverse of `to_order`."
+    if not self.coarse_first: return seq
+    return seq.reshape(*seq.shape[:-1], -1, self.Q, self.rows).transpose(-1, -2).reshape(seq.shape)
+
+# %% ../../nbs/52_prior.ipynb #66de1f18
+@patch
+def forward(self:CodePrior, seq:torch.Tensor, # code sequences [B, L], L <= context, starting at a column, in this prior's order
             kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
            ) -> torch.Tensor:
-        "Logits [B, L, K] for the codes at positions start..start+L-1."
-        if (kind is None) != (self.kind is None):
-            raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
-        pos = torch.arange(start, start + prev.shape[1], device=prev.device)
-        row, level = ((pos % self.rows, (pos // self.rows) % self.Q) if self.coarse_first
-                      else ((pos // self.Q) % self.rows, pos % self.Q))
-        x = (self.token(prev) + self.last_column(above) + self.time(pos // self.tokens_per_column)
-             + self.row(row) + self.level(level))
-        x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
-        for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
-        return self.head(self.norm(x))
-
-    def to_order(self, seq:torch.Tensor, # code sequences [..., whole columns] in the layout above (row by row)
-                ) -> torch.Tensor:
-        "The sequences in the order this prior reads them (each column's levels first, if `coarse_first`)."
-        if not self.coarse_first: return seq
-        return seq.reshape(*seq.shape[:-1], -1, self.rows, self.Q).transpose(-1, -2).reshape(seq.shape)
-
-    def from_order(self, seq:torch.Tensor, # code sequences [..., whole columns] in this prior's order
-                  ) -> torch.Tensor:
-        "The sequences back in the layout above: the inverse of `to_order`."
-        if not self.coarse_first: return seq
-        return seq.reshape(*seq.shape[:-1], -1, self.Q, self.rows).transpose(-1, -2).reshape(seq.shape)
-
-    def forward(self, seq:torch.Tensor, # code sequences [B, L], L <= context, starting at a column, in this prior's order
-                kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
-               ) -> torch.Tensor:
-        "Next-code logits [B, L, K]: position i predicts seq[:, i] from seq[:, :i]."
-        if seq.shape[1] > self.context: raise ValueError(f"CodePrior: {seq.shape[1]} codes exceed the context of {self.context}")
-        return self.run(*self.inputs(seq, seq.shape[1]), kind=kind)
+    "Next-code logits [B, L, K]: position i predicts seq[:, i] from seq[:, :i]."
+    if seq.shape[1] > self.context: raise ValueError(f"CodePrior: {seq.shape[1]} codes exceed the context of {self.context}")
+    return self.run(*self.inputs(seq, seq.shape[1]), kind=kind)
 
 # %% ../../nbs/52_prior.ipynb #b3b39393
 class ColumnPrior(nn.Module):
@@ -173,47 +183,53 @@ class ColumnPrior(nn.Module):
         return seq
     from_order = to_order
 
-    def columns(self, cols:torch.Tensor, # codes [B, C, rows*Q] of C columns (the common layout within each)
-                start:int=0, # window position of the first column (0: the column after the start token)
-                caches:list|None=None, # one dict per block, extended (sampling)
-                kind:torch.Tensor|None=None, # each sequence's kind [B]
-                first:bool=True, # the start token comes before `cols` (False: continuing a cached window)
-               ) -> torch.Tensor:
-        "The transformer's states `[B, C + first, hidden]`: each predicts the column after the ones it has read."
-        if (kind is None) != (self.kind is None):
-            raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
-        B, C, tpc = cols.shape
-        x = self.column_in(cols + torch.arange(tpc, device=cols.device) * self.K).sum(2)
-        if first: x = torch.cat([self.start.expand(B, 1, -1), x], 1)
-        x = x + self.time(torch.arange(start, start + x.shape[1], device=cols.device))
-        x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
-        for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
-        return self.norm(x)
+# %% ../../nbs/52_prior.ipynb #1e6e64c1
+@patch
+def columns(self:ColumnPrior, cols:torch.Tensor, # codes `[B, C, rows*Q]` of C columns (the common layout within each)
+            start:int=0, # window position of the first column (0: the column after the start token)
+            caches:list|None=None, # one dict per block, extended (sampling)
+            kind:torch.Tensor|None=None, # each sequence's kind [B]
+            first:bool=True, # the start token comes before `cols` (False: continuing a cached window)
+           ) -> torch.Tensor:
+    "The transformer's states `[B, C + first, hidden]`: each predicts the column after the ones it has read."
+    if (kind is None) != (self.kind is None):
+        raise ValueError("this prior makes kinds of sound: give each sequence's kind" if kind is None else "this prior has no kinds")
+    B, C, tpc = cols.shape
+    x = self.column_in(cols + torch.arange(tpc, device=cols.device) * self.K).sum(2)
+    if first: x = torch.cat([self.start.expand(B, 1, -1), x], 1)
+    x = x + self.time(torch.arange(start, start + x.shape[1], device=cols.device))
+    x = self.drop(x if kind is None else x + self.kind(kind)[:, None])
+    for i, blk in enumerate(self.blocks): x = blk(x, None if caches is None else caches[i])
+    return self.norm(x)
 
-    def step_inputs(self, prev:torch.Tensor, # the code drawn before (K: none) [..., steps]
-                    above:torch.Tensor, # the code at the same place one column earlier (K: none) [..., steps]
-                    place:torch.Tensor, # the places drawn [steps]
-                   ) -> torch.Tensor:
-        "The depth head's inputs `[..., steps, hidden]`."
-        return self.drop(self.prev(prev) + self.above(above) + self.place(place))
-
-    def forward(self, seq:torch.Tensor, # code sequences [B, L] of whole columns, L <= context
-                kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
+# %% ../../nbs/52_prior.ipynb #d32658f2
+@patch
+def step_inputs(self:ColumnPrior, prev:torch.Tensor, # the code drawn before (K: none) [..., steps]
+                above:torch.Tensor, # the code at the same place one column earlier (K: none) [..., steps]
+                place:torch.Tensor, # the places drawn [steps]
                ) -> torch.Tensor:
-        "Next-code logits [B, L, K]: position i predicts seq[:, i] from every code before it."
-        B, L = seq.shape
-        tpc = self.tokens_per_column
-        if L > self.context: raise ValueError(f"ColumnPrior: {L} codes exceed the context of {self.context}")
-        if L % tpc: raise ValueError(f"ColumnPrior: {L} codes is not a whole number of columns of {tpc}")
-        cols = seq.view(B, -1, tpc)
-        C = cols.shape[1]
-        state = self.columns(cols[:, :-1], kind=kind)                        # [B, C, hidden]: column c's state has read columns < c
-        drawn = cols[..., self.order]                                       # each column in drawing order
-        prev = torch.cat([drawn.new_full((B, C, 1), self.K), drawn[..., :-1]], 2)
-        above = torch.cat([drawn.new_full((B, 1, tpc), self.K), drawn[:, :-1]], 1)
-        out, _ = self.depth(self.step_inputs(prev, above, self.order).view(B * C, tpc, -1), state.reshape(1, B * C, -1).contiguous())
-        logits = self.head(out).view(B, C, tpc, self.K)
-        return logits[:, :, self.order.argsort()].reshape(B, L, self.K)     # back to the common layout
+    "The depth head's inputs `[..., steps, hidden]`."
+    return self.drop(self.prev(prev) + self.above(above) + self.place(place))
+
+# %% ../../nbs/52_prior.ipynb #4ad52655
+@patch
+def forward(self:ColumnPrior, seq:torch.Tensor, # code sequences [B, L] of whole columns, L <= context
+            kind:torch.Tensor|None=None, # each sequence's kind [B] (a prior with kinds needs it)
+           ) -> torch.Tensor:
+    "Next-code logits [B, L, K]: position i predicts seq[:, i] from every code before it."
+    B, L = seq.shape
+    tpc = self.tokens_per_column
+    if L > self.context: raise ValueError(f"ColumnPrior: {L} codes exceed the context of {self.context}")
+    if L % tpc: raise ValueError(f"ColumnPrior: {L} codes is not a whole number of columns of {tpc}")
+    cols = seq.view(B, -1, tpc)
+    C = cols.shape[1]
+    state = self.columns(cols[:, :-1], kind=kind)                        # [B, C, hidden]: column c's state has read columns < c
+    drawn = cols[..., self.order]                                       # each column in drawing order
+    prev = torch.cat([drawn.new_full((B, C, 1), self.K), drawn[..., :-1]], 2)
+    above = torch.cat([drawn.new_full((B, 1, tpc), self.K), drawn[:, :-1]], 1)
+    out, _ = self.depth(self.step_inputs(prev, above, self.order).view(B * C, tpc, -1), state.reshape(1, B * C, -1).contiguous())
+    logits = self.head(out).view(B, C, tpc, self.K)
+    return logits[:, :, self.order.argsort()].reshape(B, L, self.K)     # back to the common layout
 
 # %% ../../nbs/52_prior.ipynb #7dd0acbc
 def filter_logits(logits:torch.Tensor, # next-code logits [..., K]
@@ -242,6 +258,7 @@ def check_sampling(temperature:float, # must be positive
     check_value(top_k is None or top_k >= 1, f"{{top_k}} must be at least 1, got {top_k!r}", top_k='top-k')
     check_value(top_p is None or 0 < top_p <= 1, f"{{top_p}} must be in (0, 1], got {top_p!r}", top_p='top-p')
 
+# %% ../../nbs/52_prior.ipynb #25cecb2f
 @contextmanager
 def _one_thread(dev):
     "On the CPU, torch on one thread inside: a sampling step's small products lose more to a second thread's hand-off than they gain."
@@ -250,11 +267,13 @@ def _one_thread(dev):
     try: yield
     finally: torch.set_num_threads(n)
 
+# %% ../../nbs/52_prior.ipynb #ab80ab07
 def _draw(logits, temperature, top_k, top_p, g, kept=None):
     "One code per sequence [n, 1] drawn from `logits` [n, K] (or the kept code, where `kept` >= 0)."
     tok = torch.multinomial(filter_logits(logits / temperature, top_k, top_p).softmax(-1), 1, generator=g)
     return tok if kept is None or kept < 0 else kept.expand_as(tok)
 
+# %% ../../nbs/52_prior.ipynb #76f4250d
 def _sample_columns(prior, out, total, draw, bar, kind, given, stop):
     "`ColumnPrior`'s sampling: one transformer step per column, then its codes from the depth head; `out` continued to `total` codes."
     tpc, K = prior.tokens_per_column, prior.K
@@ -282,6 +301,7 @@ def _sample_columns(prior, out, total, draw, bar, kind, given, stop):
         elif cols.shape[1] * tpc < total: state = prior.columns(col[:, None], cols.shape[1] - base, caches, kind, first=False)[:, -1]
     return cols.flatten(1)
 
+# %% ../../nbs/52_prior.ipynb #62f84fae
 @torch.no_grad()
 def sample_codes(prior:CodePrior|ColumnPrior, # a trained prior
                  n:int, # sequences to sample (one batch)

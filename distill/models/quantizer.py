@@ -8,6 +8,7 @@ import contextlib, math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from ..device import all_reduce_sum_, broadcast_, gather_rows
 
 # %% auto #0
@@ -126,11 +127,6 @@ class EMACodebook(nn.Module):
         self.register_buffer('steps', torch.zeros((), dtype=torch.long), persistent=False)
         self._pool, self._ready = [], False
 
-    def dead_threshold(self, n:int|torch.Tensor, # vectors in the step (a tensor stays on its device: no sync)
-                      ) -> torch.Tensor:
-        "EMA count below which a code is dead, for steps of `n` vectors."
-        return torch.as_tensor(self.dead_code_fraction * n / self.codebook_size).clamp(max=self.threshold_ema_dead_code)
-
     @property
     def ready(self) -> bool:
         "Whether the codebook is initialised: the `initted` buffer, read once and then cached (no device sync per step)."
@@ -141,82 +137,108 @@ class EMACodebook(nn.Module):
         self._ready = False   # `initted` may change: read it again
         super()._load_from_state_dict(*args, **kwargs)
 
-    def project(self, r:torch.Tensor, # input vectors [N, dim]
-               ) -> torch.Tensor:
-        "The vectors in lookup space: `r` itself, or its normalised low-dimensional projection."
-        return F.normalize(_Linear.apply(r, self.in_proj.weight, self.in_proj.bias), dim=-1) if self.lookup_dim else r
+# %% ../../nbs/20_quantizer.ipynb #7b606939
+@patch
+def project(self:EMACodebook, r:torch.Tensor, # input vectors [N, dim]
+           ) -> torch.Tensor:
+    "The vectors in lookup space: `r` itself, or its normalised low-dimensional projection."
+    return F.normalize(_Linear.apply(r, self.in_proj.weight, self.in_proj.bias), dim=-1) if self.lookup_dim else r
 
-    def decode(self, codes:torch.Tensor, # vectors in lookup space [N, lookup_dim or dim]
-              ) -> torch.Tensor:
-        "Map lookup-space vectors back to the input space."
-        return _Linear.apply(codes, self.out_proj.weight, self.out_proj.bias) if self.lookup_dim else codes
+@patch
+def decode(self:EMACodebook, codes:torch.Tensor, # vectors in lookup space [N, lookup_dim or dim]
+          ) -> torch.Tensor:
+    "Map lookup-space vectors back to the input space."
+    return _Linear.apply(codes, self.out_proj.weight, self.out_proj.bias) if self.lookup_dim else codes
 
-    @torch.no_grad()
-    def _pool_and_init(self, z):
-        "Pool `z` (every process's vectors); once `min_init_vectors` are pooled, set the codebook by k-means."
-        z = gather_rows(z)   # in one process, `z` itself
-        if not self._pool:   # provisional codes until k-means: random pooled vectors, process 0's draw everywhere
-            self.embed.copy_(broadcast_(z[torch.randint(len(z), (self.codebook_size,), device=z.device)]))
-        self._pool.append(z)
-        pooled = sum(len(p) for p in self._pool)
-        if pooled < self.min_init_vectors: return
-        embed, counts = kmeans(torch.cat(self._pool), self.codebook_size, self.kmeans_iters, cosine=bool(self.lookup_dim))
-        broadcast_(embed); broadcast_(counts)
-        self._pool = []
-        share = counts.to(z.dtype) * (len(z) / pooled)  # expected hits per step
-        self.embed.copy_(embed); self.cluster_size.copy_(share); self.embed_avg.copy_(embed * share.unsqueeze(1))
-        self.initted.fill_(True); self._ready = True
+# %% ../../nbs/20_quantizer.ipynb #4fbc329e
+@patch
+@torch.no_grad()
+def _pool_and_init(self:EMACodebook, z:torch.Tensor, # this step's vectors in lookup space [N, D]
+                  ):
+    "Pool `z` (every process's vectors); once `min_init_vectors` are pooled, set the codebook by k-means."
+    z = gather_rows(z)   # in one process, `z` itself
+    if not self._pool:   # provisional codes until k-means: random pooled vectors, process 0's draw everywhere
+        self.embed.copy_(broadcast_(z[torch.randint(len(z), (self.codebook_size,), device=z.device)]))
+    self._pool.append(z)
+    pooled = sum(len(p) for p in self._pool)
+    if pooled < self.min_init_vectors: return
+    embed, counts = kmeans(torch.cat(self._pool), self.codebook_size, self.kmeans_iters, cosine=bool(self.lookup_dim))
+    broadcast_(embed); broadcast_(counts)
+    self._pool = []
+    share = counts.to(z.dtype) * (len(z) / pooled)  # expected hits per step
+    self.embed.copy_(embed); self.cluster_size.copy_(share); self.embed_avg.copy_(embed * share.unsqueeze(1))
+    self.initted.fill_(True); self._ready = True
 
-    @torch.no_grad()
-    def _ema_update(self, z, counts, sums):
-        "One EMA step of the step's code counts [K] and vector sums [K, D] (over every process), then dead-code replacement."
-        K = self.codebook_size
-        self.cluster_size.lerp_(counts, 1 - self.decay)
-        self.embed_avg.lerp_(sums, 1 - self.decay)
-        total = self.cluster_size.sum()
-        smoothed = (self.cluster_size + self.eps) / (total + K * self.eps) * total
-        torch.div(self.embed_avg, smoothed.unsqueeze(1), out=self.embed)
-        if self.lookup_dim: self.embed.copy_(F.normalize(self.embed, dim=-1))
-        self._replace_dead(z, counts.sum())
+# %% ../../nbs/20_quantizer.ipynb #5c895fba
+@patch
+@torch.no_grad()
+def _ema_update(self:EMACodebook, z:torch.Tensor, # this step's vectors in lookup space [N, D]
+                counts:torch.Tensor, # vectors each code won [K] (summed over every process)
+                sums:torch.Tensor, # their sums [K, D] (summed over every process)
+               ):
+    "One EMA step of the step's code counts [K] and vector sums [K, D] (over every process), then dead-code replacement."
+    K = self.codebook_size
+    self.cluster_size.lerp_(counts, 1 - self.decay)
+    self.embed_avg.lerp_(sums, 1 - self.decay)
+    total = self.cluster_size.sum()
+    smoothed = (self.cluster_size + self.eps) / (total + K * self.eps) * total
+    torch.div(self.embed_avg, smoothed.unsqueeze(1), out=self.embed)
+    if self.lookup_dim: self.embed.copy_(F.normalize(self.embed, dim=-1))
+    self._replace_dead(z, counts.sum())
 
-    @torch.no_grad()
-    def _replace_dead(self, z, n):
-        "Re-seed the least-used codes below the dead threshold (at most `max_replace_fraction` of K) with vectors of `z`."
-        K = self.codebook_size
-        size, cand = self.cluster_size.topk(max(1, int(self.max_replace_fraction * K)), largest=False)
-        dead = (size < self.dead_threshold(n))[:, None]   # a mask, not a list: no device sync
-        z = gather_rows(z)   # the whole batch's vectors, as one process would see them
-        new = broadcast_(z[torch.randint(len(z), (len(cand),), device=z.device)])   # process 0's draw everywhere
-        self.embed[cand] = torch.where(dead, new, self.embed[cand])
-        self.embed_avg[cand] = torch.where(dead, new * (n / K), self.embed_avg[cand])   # into the EMA state too, so it survives
-        self.cluster_size[cand] = torch.where(dead[:, 0], n / K, size)
-        self.replaced += dead.sum()
+# %% ../../nbs/20_quantizer.ipynb #15474d1c
+@patch
+def dead_threshold(self:EMACodebook, n:int|torch.Tensor, # vectors in the step (a tensor stays on its device: no sync)
+                  ) -> torch.Tensor:
+    "EMA count below which a code is dead, for steps of `n` vectors."
+    return torch.as_tensor(self.dead_code_fraction * n / self.codebook_size).clamp(max=self.threshold_ema_dead_code)
 
-    def _assign(self, r, can_init=True):
-        "`r` in lookup space `z` (with its gradient), its codes and their indices; in training also pool, EMA-update and count."
-        z = self.project(r)
-        zd = z.detach()
-        if self.training and can_init and not self.ready: self._pool_and_init(zd)
-        idx = nearest_code(zd, self.embed, cosine=bool(self.lookup_dim))
-        code = self.embed.index_select(0, idx)   # a copy, so the EMA update below leaves it alone
-        if self.training:
-            counts = torch.zeros_like(self.usage_counts).index_add_(0, idx, torch.ones_like(idx))   # one histogram for usage and EMA
-            if self.ready:   # counts and sums of every process in one all-reduce
-                sums = torch.zeros_like(self.embed).index_add_(0, idx, zd)
-                both = all_reduce_sum_(torch.cat([counts[:, None].to(zd.dtype), sums], 1))
-                counts = both[:, 0].round().long()
-                self._ema_update(zd, both[:, 0], both[:, 1:])
-            else: all_reduce_sum_(counts)
-            self.usage_counts += counts
-            self.steps += 1
-        return z, code, idx
+@patch
+@torch.no_grad()
+def _replace_dead(self:EMACodebook, z:torch.Tensor, # this step's vectors in lookup space [N, D]
+                  n:torch.Tensor, # vectors in the step, over every process
+                 ):
+    "Re-seed the least-used codes below the dead threshold (at most `max_replace_fraction` of K) with vectors of `z`."
+    K = self.codebook_size
+    size, cand = self.cluster_size.topk(max(1, int(self.max_replace_fraction * K)), largest=False)
+    dead = (size < self.dead_threshold(n))[:, None]   # a mask, not a list: no device sync
+    z = gather_rows(z)   # the whole batch's vectors, as one process would see them
+    new = broadcast_(z[torch.randint(len(z), (len(cand),), device=z.device)])   # process 0's draw everywhere
+    self.embed[cand] = torch.where(dead, new, self.embed[cand])
+    self.embed_avg[cand] = torch.where(dead, new * (n / K), self.embed_avg[cand])   # into the EMA state too, so it survives
+    self.cluster_size[cand] = torch.where(dead[:, 0], n / K, size)
+    self.replaced += dead.sum()
 
-    def forward(self, r:torch.Tensor, # input vectors [N, dim]
-                can_init:bool=True, # False while an earlier level is not initialised yet
-               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "Quantize `r`: (quantized [N, dim], code indices [N], unweighted commitment loss)."
-        z, code, idx = self._assign(r, can_init)
-        return self.decode(z + (code - z).detach()), idx, F.mse_loss(z, code)
+# %% ../../nbs/20_quantizer.ipynb #f4a2a285
+@patch
+def _assign(self:EMACodebook, r:torch.Tensor, # input vectors [N, dim]
+            can_init:bool=True, # False while an earlier level is not initialised yet
+           ):
+    "`r` in lookup space `z` (with its gradient), its codes and their indices; in training also pool, EMA-update and count."
+    z = self.project(r)
+    zd = z.detach()
+    if self.training and can_init and not self.ready: self._pool_and_init(zd)
+    idx = nearest_code(zd, self.embed, cosine=bool(self.lookup_dim))
+    code = self.embed.index_select(0, idx)   # a copy, so the EMA update below leaves it alone
+    if self.training:
+        counts = torch.zeros_like(self.usage_counts).index_add_(0, idx, torch.ones_like(idx))   # one histogram for usage and EMA
+        if self.ready:   # counts and sums of every process in one all-reduce
+            sums = torch.zeros_like(self.embed).index_add_(0, idx, zd)
+            both = all_reduce_sum_(torch.cat([counts[:, None].to(zd.dtype), sums], 1))
+            counts = both[:, 0].round().long()
+            self._ema_update(zd, both[:, 0], both[:, 1:])
+        else: all_reduce_sum_(counts)
+        self.usage_counts += counts
+        self.steps += 1
+    return z, code, idx
+
+@patch
+def forward(self:EMACodebook, r:torch.Tensor, # input vectors [N, dim]
+            can_init:bool=True, # False while an earlier level is not initialised yet
+           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Quantize `r`: (quantized [N, dim], code indices [N], unweighted commitment loss)."
+    z, code, idx = self._assign(r, can_init)
+    return self.decode(z + (code - z).detach()), idx, F.mse_loss(z, code)
 
 # %% ../../nbs/20_quantizer.ipynb #7628f1e5
 class ResidualQuantizer(nn.Module):
@@ -232,61 +254,72 @@ class ResidualQuantizer(nn.Module):
         self.levels = nn.ModuleList(EMACodebook(dim, codebook_size, **kwargs) for _ in range(num_quantizers))
         self.lookup_dim = self.levels[0].lookup_dim
 
-    def forward(self, x:torch.Tensor, # vectors [..., dim]
-                depth:torch.Tensor|None=None, # levels each vector's output sums, like x.shape[:-1] (None: all Q)
-               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "Quantize `x`: (quantized [..., dim] from the first `depth` levels, indices [..., Q] long, unweighted commitment loss per level [Q])."
-        if x.shape[-1] != self.dim: raise ValueError(f"ResidualQuantizer: expected vectors of width {self.dim}, got shape {tuple(x.shape)}")
-        # distances, EMA statistics and codes stay in float32 under CUDA mixed precision
-        with torch.autocast('cuda', enabled=False) if x.is_cuda else contextlib.nullcontext():
-            flat = x.float().reshape(-1, self.dim)
-            residual, total, indices, losses, ready = flat, None, [], [], True
-            depth = None if depth is None else depth.reshape(-1, 1)
-            for i, level in enumerate(self.levels):
-                z, code, idx = level._assign(residual, can_init=ready)
-                if self.training: ready = ready and level.ready
-                losses.append(F.mse_loss(z, code)); indices.append(idx)
-                if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
-                    residual = residual - code
-                    used = code if depth is None else code * (depth > i)
-                    total = used.clone() if total is None else total.add_(used)   # mse_loss keeps `code`: add into a copy
-                else:
-                    q = level.decode(z + (code - z).detach())
-                    residual = residual - q.detach()
-                    q = q if depth is None else q * (depth > i)
-                    total = q if total is None else total + q
-            if self.lookup_dim is None: total = flat + (total - flat.detach())
-        return total.reshape(x.shape), torch.stack(indices, -1).reshape(*x.shape[:-1], -1), torch.stack(losses)
+# %% ../../nbs/20_quantizer.ipynb #6c734fe8
+@patch
+def forward(self:ResidualQuantizer, x:torch.Tensor, # vectors [..., dim]
+            depth:torch.Tensor|None=None, # levels each vector's output sums, like x.shape[:-1] (None: all Q)
+           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "Quantize `x`: (quantized [..., dim] from the first `depth` levels, indices [..., Q] long, unweighted commitment loss per level [Q])."
+    if x.shape[-1] != self.dim: raise ValueError(f"ResidualQuantizer: expected vectors of width {self.dim}, got shape {tuple(x.shape)}")
+    # distances, EMA statistics and codes stay in float32 under CUDA mixed precision
+    with torch.autocast('cuda', enabled=False) if x.is_cuda else contextlib.nullcontext():
+        flat = x.float().reshape(-1, self.dim)
+        residual, total, indices, losses, ready = flat, None, [], [], True
+        depth = None if depth is None else depth.reshape(-1, 1)
+        for i, level in enumerate(self.levels):
+            z, code, idx = level._assign(residual, can_init=ready)
+            if self.training: ready = ready and level.ready
+            losses.append(F.mse_loss(z, code)); indices.append(idx)
+            if self.lookup_dim is None:   # z is the residual; the codes are summed without a graph
+                residual = residual - code
+                used = code if depth is None else code * (depth > i)
+                total = used.clone() if total is None else total.add_(used)   # mse_loss keeps `code`: add into a copy
+            else:
+                q = level.decode(z + (code - z).detach())
+                residual = residual - q.detach()
+                q = q if depth is None else q * (depth > i)
+                total = q if total is None else total + q
+        if self.lookup_dim is None: total = flat + (total - flat.detach())
+    return total.reshape(x.shape), torch.stack(indices, -1).reshape(*x.shape[:-1], -1), torch.stack(losses)
 
-    def get_output_from_indices(self, indices:torch.Tensor, # code indices [..., q]: the first q <= Q levels
-                               ) -> torch.Tensor:
-        "The quantized vectors [..., dim] that `indices` stand for (sum of the codes of the levels given)."
-        if not 1 <= indices.shape[-1] <= self.num_quantizers:
-            raise ValueError(f"get_output_from_indices: last dimension must be 1..num_quantizers={self.num_quantizers} levels, got shape {tuple(indices.shape)}")
-        return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels[:indices.shape[-1]]))
+# %% ../../nbs/20_quantizer.ipynb #58c5256b
+@patch
+def get_output_from_indices(self:ResidualQuantizer, indices:torch.Tensor, # code indices [..., q]: the first q <= Q levels
+                           ) -> torch.Tensor:
+    "The quantized vectors [..., dim] that `indices` stand for (sum of the codes of the levels given)."
+    if not 1 <= indices.shape[-1] <= self.num_quantizers:
+        raise ValueError(f"get_output_from_indices: last dimension must be 1..num_quantizers={self.num_quantizers} levels, got shape {tuple(indices.shape)}")
+    return sum(level.decode(F.embedding(indices[..., i], level.embed)) for i, level in enumerate(self.levels[:indices.shape[-1]]))
 
-    def pool_state(self) -> dict:
-        "The vectors each level has pooled for its k-means but not used yet, `{'level_i': [N, D]}`: part of a checkpoint."
-        return {f'level_{i}': torch.cat(l._pool) if l._pool else l.embed.new_zeros(0, l.embed.shape[1]) for i, l in enumerate(self.levels)}
+# %% ../../nbs/20_quantizer.ipynb #17b3dfa1
+@patch
+def pool_state(self:ResidualQuantizer) -> dict:
+    "The vectors each level has pooled for its k-means but not used yet, `{'level_i': [N, D]}`: part of a checkpoint."
+    return {f'level_{i}': torch.cat(l._pool) if l._pool else l.embed.new_zeros(0, l.embed.shape[1]) for i, l in enumerate(self.levels)}
 
-    def load_pool_state(self, state:dict, # `pool_state()` of the run being resumed
-                       ):
-        "Restore the levels' k-means pools, so that a resumed run initialises its codebooks when the original would."
-        for i, l in enumerate(self.levels):
-            t = state[f'level_{i}'].to(l.embed.device)
-            l._pool = [t] if len(t) else []
+@patch
+def load_pool_state(self:ResidualQuantizer, state:dict, # `pool_state()` of the run being resumed
+                   ):
+    "Restore the levels' k-means pools, so that a resumed run initialises its codebooks when the original would."
+    for i, l in enumerate(self.levels):
+        t = state[f'level_{i}'].to(l.embed.device)
+        l._pool = [t] if len(t) else []
 
-    def reset_usage(self):
-        "Zero the running histograms, replacement counters and step counters of every level."
-        for l in self.levels: l.usage_counts.zero_(); l.replaced.zero_(); l.steps.zero_()
+# %% ../../nbs/20_quantizer.ipynb #efb092f7
+@patch
+def reset_usage(self:ResidualQuantizer):
+    "Zero the running histograms, replacement counters and step counters of every level."
+    for l in self.levels: l.usage_counts.zero_(); l.replaced.zero_(); l.steps.zero_()
 
-    def usage(self) -> torch.Tensor:
-        "Codes used per level since the last `reset_usage` (training steps only): counts [Q, K]."
-        return torch.stack([l.usage_counts for l in self.levels])
+@patch
+def usage(self:ResidualQuantizer) -> torch.Tensor:
+    "Codes used per level since the last `reset_usage` (training steps only): counts [Q, K]."
+    return torch.stack([l.usage_counts for l in self.levels])
 
-    def churn(self) -> torch.Tensor:
-        "Share of each level's codes replaced per training step since the last `reset_usage`: [Q]."
-        return torch.stack([l.replaced / (l.steps.clamp(min=1) * self.codebook_size) for l in self.levels])
+@patch
+def churn(self:ResidualQuantizer) -> torch.Tensor:
+    "Share of each level's codes replaced per training step since the last `reset_usage`: [Q]."
+    return torch.stack([l.replaced / (l.steps.clamp(min=1) * self.codebook_size) for l in self.levels])
 
 # %% ../../nbs/20_quantizer.ipynb #9336b2e9
 def usage_stats(counts:torch.Tensor, # code counts per level [Q, K]

@@ -134,32 +134,34 @@ class AggregatePosterior(nn.Module):
         if kinds: ap.kind.copy_(torch.tensor(kind))
         return ap
 
-    @torch.no_grad()
-    def sample(self, n:int, # latent sequences to draw
-               chunks:int, # chunks per sequence
-               temperature:float=1.0, # scales the posterior spread (0 would give the training means)
-               seed:int=0, # the same seed gives the same latents
-               after:torch.Tensor|None=None, # a latent [latent_dim] to continue: go on after its nearest training chunk
-               kind:torch.Tensor|None=None, # each sequence's kind [n]: it starts a file of that kind (None: any file)
-              ) -> torch.Tensor:
-        "Latent sequences [n, chunks, latent_dim], starting a file (of `kind`) or continuing `after`."
-        g = torch.Generator(self.mu.device).manual_seed(seed)
-        if after is None:
-            u = torch.rand(n, generator=g, device=self.mu.device)
-            ok = self.first[None].expand(n, -1) if kind is None else self.first & (self.kind == kind.to(self.mu.device)[:, None])
-            if not ok.any(1).all(): raise ValueError(f"no training file of kind {int(kind[~ok.any(1)][0])} to start from")
-            pick = (u[:, None] * ok.sum(1, keepdim=True)).long()                 # a start drawn uniformly among the allowed
-            idx = (ok.cumsum(1) <= pick).sum(1)
-        else: idx = self.next[(self.mu - after).norm(dim=1).argmin()].expand(n).clone()
-        out = []
-        for _ in range(chunks):
-            live = idx >= 0
-            i = idx.clamp(min=0)
-            eps = torch.randn(n, self.mu.shape[1], generator=g, device=self.mu.device)
-            z = self.mu[i] + temperature * (0.5 * self.logvar[i]).exp() * eps
-            out.append(torch.where(live[:, None], z, self.silence))
-            idx = torch.where(live, self.next[i], idx)
-        return torch.stack(out, 1)
+# %% ../../nbs/22_vae.ipynb #9a7fa10f
+@patch
+@torch.no_grad()
+def sample(self:AggregatePosterior, n:int, # latent sequences to draw
+           chunks:int, # chunks per sequence
+           temperature:float=1.0, # scales the posterior spread (0 would give the training means)
+           seed:int=0, # the same seed gives the same latents
+           after:torch.Tensor|None=None, # a latent [latent_dim] to continue: go on after its nearest training chunk
+           kind:torch.Tensor|None=None, # each sequence's kind [n]: it starts a file of that kind (None: any file)
+          ) -> torch.Tensor:
+    "Latent sequences [n, chunks, latent_dim], starting a file (of `kind`) or continuing `after`."
+    g = torch.Generator(self.mu.device).manual_seed(seed)
+    if after is None:
+        u = torch.rand(n, generator=g, device=self.mu.device)
+        ok = self.first[None].expand(n, -1) if kind is None else self.first & (self.kind == kind.to(self.mu.device)[:, None])
+        if not ok.any(1).all(): raise ValueError(f"no training file of kind {int(kind[~ok.any(1)][0])} to start from")
+        pick = (u[:, None] * ok.sum(1, keepdim=True)).long()                 # a start drawn uniformly among the allowed
+        idx = (ok.cumsum(1) <= pick).sum(1)
+    else: idx = self.next[(self.mu - after).norm(dim=1).argmin()].expand(n).clone()
+    out = []
+    for _ in range(chunks):
+        live = idx >= 0
+        i = idx.clamp(min=0)
+        eps = torch.randn(n, self.mu.shape[1], generator=g, device=self.mu.device)
+        z = self.mu[i] + temperature * (0.5 * self.logvar[i]).exp() * eps
+        out.append(torch.where(live[:, None], z, self.silence))
+        idx = torch.where(live, self.next[i], idx)
+    return torch.stack(out, 1)
 
 # %% ../../nbs/22_vae.ipynb #28bb475a
 def slerp(a:torch.Tensor, # start latents [..., D]

@@ -8,6 +8,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from .quantizer import ResidualQuantizer, codebook_utilization, usage_stats
 from ..config import VQVAEConfig
 
@@ -118,9 +119,13 @@ class QuantizerWrapper(nn.Module):
         "Share of codes replaced per training step since `reset_usage`, per level [Q]."
         return self.rvq.churn()
 
-# %% ../../nbs/21_vqvae.ipynb #ec2a6ebd
-def _grid(n:int): return math.ceil(n / 16)
+# %% ../../nbs/21_vqvae.ipynb #d1d699ff
+def _grid(n:int, # mel bands
+         ) -> int:
+    "Latent rows for `n` mel bands: one per 16, rounded up."
+    return math.ceil(n / 16)
 
+# %% ../../nbs/21_vqvae.ipynb #ec2a6ebd
 class ConvVQVAE(nn.Module):
     "RVQ-VAE on log-mels [B, 1, n_mels, T]: VQEncoder -> QuantizerWrapper -> VQDecoder, any T."
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
@@ -155,47 +160,54 @@ class ConvVQVAE(nn.Module):
                                                     'threshold_ema_dead_code', 'kmeans_init', 'kmeans_iters', 'dropout', 'lookup_dim',
                                                     'time_downsample', 'quantizer_dropout')})
 
-    def encode(self, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
-              ) -> torch.Tensor:
-        "Latent grid [B, codebook_dim, ceil(n_mels/16), ceil(T/time_downsample)] (input zero-padded to whole cells)."
-        if x.ndim != 4 or x.shape[1] != 1: raise ValueError(f"ConvVQVAE: expected a log-mel [B, 1, n_mels, T], got shape {tuple(x.shape)}")
-        H, W = x.shape[-2:]
-        td = self.time_downsample
-        return self.encoder(F.pad(x, (0, td * math.ceil(W / td) - W, 0, 16*_grid(H) - H)))
-
     @property
     def time_downsample(self) -> int:
         "Log-mel frames per latent column."
         return self.hparams['time_downsample']
 
-    def quantize(self, z:torch.Tensor, # latent grid [B, D, h, w]
-                 depth:torch.Tensor|None=None, # levels summed per example [B] (None: all)
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "(quantized grid, indices `[B, h*w, Q]`, unweighted commitment loss)."
-        return self.quantizer(z, depth)
+# %% ../../nbs/21_vqvae.ipynb #43ba2211
+@patch
+def encode(self:ConvVQVAE, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
+          ) -> torch.Tensor:
+    "Latent grid [B, codebook_dim, ceil(n_mels/16), ceil(T/time_downsample)] (input zero-padded to whole cells)."
+    if x.ndim != 4 or x.shape[1] != 1: raise ValueError(f"ConvVQVAE: expected a log-mel [B, 1, n_mels, T], got shape {tuple(x.shape)}")
+    H, W = x.shape[-2:]
+    td = self.time_downsample
+    return self.encoder(F.pad(x, (0, td * math.ceil(W / td) - W, 0, 16*_grid(H) - H)))
 
-    def decode(self, zq:torch.Tensor, # quantized grid [B, D, h, w]
-               mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the full 16h x 16w
-              ) -> torch.Tensor:
-        "Log-mel [B, 1, n_mels, T] from a quantized grid."
-        y = self.decoder(zq)
-        return y if mel_shape is None else y[..., :mel_shape[0], :mel_shape[1]]
+@patch
+def quantize(self:ConvVQVAE, z:torch.Tensor, # latent grid [B, D, h, w]
+             depth:torch.Tensor|None=None, # levels summed per example [B] (None: all)
+            ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "(quantized grid, indices `[B, h*w, Q]`, unweighted commitment loss)."
+    return self.quantizer(z, depth)
 
-    def decode_indices(self, indices:torch.Tensor, # codes [B, positions, q]: all Q levels, or the first q (a lower rate)
-                       mel_shape:tuple[int, int]=(128, 94), # (n_mels, T) of the log-mel to produce
-                      ) -> torch.Tensor:
-        "Log-mel [B, 1, n_mels, T] from code indices."
-        h, w = _grid(mel_shape[0]), math.ceil(mel_shape[1] / self.time_downsample)
-        if indices.ndim != 3 or indices.shape[1] != h*w:
-            raise ValueError(f"decode_indices: mel_shape {tuple(mel_shape)} needs indices [B, {h*w}, Q], got shape {tuple(indices.shape)}")
-        v = self.quantizer.get_output_from_indices(indices)
-        return self.decode(v.transpose(1, 2).reshape(len(v), -1, h, w), mel_shape)
+@patch
+def decode(self:ConvVQVAE, zq:torch.Tensor, # quantized grid [B, D, h, w]
+           mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the full 16h x 16w
+          ) -> torch.Tensor:
+    "Log-mel [B, 1, n_mels, T] from a quantized grid."
+    y = self.decoder(zq)
+    return y if mel_shape is None else y[..., :mel_shape[0], :mel_shape[1]]
 
-    def forward(self, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
-               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "(reconstruction like `x`, indices [B, positions, Q], unweighted commitment loss summed over levels)."
-        depth, p, Q = None, self.hparams['quantizer_dropout'], self.hparams['num_quantizers']
-        if self.training and p > 0:   # quantizer dropout: these examples are decoded from their first 1..Q levels only
-            depth = torch.where(torch.rand(len(x), device=x.device) < p, torch.randint(1, Q + 1, (len(x),), device=x.device), Q)
-        zq, indices, commit = self.quantize(self.encode(x), depth)
-        return self.decode(zq, x.shape[-2:]), indices, commit
+@patch
+def decode_indices(self:ConvVQVAE, indices:torch.Tensor, # codes [B, positions, q]: all Q levels, or the first q (a lower rate)
+                   mel_shape:tuple[int, int]=(128, 94), # (n_mels, T) of the log-mel to produce
+                  ) -> torch.Tensor:
+    "Log-mel [B, 1, n_mels, T] from code indices."
+    h, w = _grid(mel_shape[0]), math.ceil(mel_shape[1] / self.time_downsample)
+    if indices.ndim != 3 or indices.shape[1] != h*w:
+        raise ValueError(f"decode_indices: mel_shape {tuple(mel_shape)} needs indices [B, {h*w}, Q], got shape {tuple(indices.shape)}")
+    v = self.quantizer.get_output_from_indices(indices)
+    return self.decode(v.transpose(1, 2).reshape(len(v), -1, h, w), mel_shape)
+
+# %% ../../nbs/21_vqvae.ipynb #94f53a60
+@patch
+def forward(self:ConvVQVAE, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
+           ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    "(reconstruction like `x`, indices [B, positions, Q], unweighted commitment loss summed over levels)."
+    depth, p, Q = None, self.hparams['quantizer_dropout'], self.hparams['num_quantizers']
+    if self.training and p > 0:   # quantizer dropout: these examples are decoded from their first 1..Q levels only
+        depth = torch.where(torch.rand(len(x), device=x.device) < p, torch.randint(1, Q + 1, (len(x),), device=x.device), Q)
+    zq, indices, commit = self.quantize(self.encode(x), depth)
+    return self.decode(zq, x.shape[-2:]), indices, commit

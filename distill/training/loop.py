@@ -4,7 +4,7 @@
 
 # %% ../../nbs/49_loop.ipynb #a4cf57e9
 from __future__ import annotations
-import contextlib, math, os, time, warnings
+import contextlib, functools, math, os, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -57,17 +57,147 @@ def _schedule(opt:torch.optim.Optimizer, # the optimiser
 # %% ../../nbs/49_loop.ipynb #409b2077
 MAX_NONFINITE_IN_ROW = 20   # steps in a row with a non-finite loss after which training stops: nothing is being learned
 
-def _nonfinite_stop(n, why, learning_rate, ckpt):
+def _nonfinite_stop(n:int, # the steps in a row that were not finite
+                    why:str, # the last one's reason
+                    learning_rate:float, # the run's learning rate, named in the advice
+                    ckpt:Path|None, # the checkpoint file, named when there is one to resume from
+                   ) -> NonFiniteError:
     "The error that stops a run whose last `n` steps were all non-finite (`why`: the last one's message)."
     resume = f"; its last checkpoint ({ckpt}) resumes with resume=True (distill_train --resume)" if ckpt and ckpt.exists() else ''
     return NonFiniteError(f"training stopped: {n} steps in a row had a non-finite loss (the last: {why}). Try a lower "
                           f"learning_rate in the config (now {learning_rate:g}), and look for sound files that are clipped or "
                           f"silent throughout{resume}")
 
-def _atomic_torch_save(obj, path):
+# %% ../../nbs/49_loop.ipynb #ddbd0fc1
+def _atomic_torch_save(obj, # what to save
+                       path:Path, # the file to write
+                      ):
     "`torch.save` to a temporary file, then renamed over `path`: a run killed mid-write keeps the last whole checkpoint."
     tmp = path.with_name(path.name + '.tmp')
     torch.save(obj, tmp); os.replace(tmp, path)
+
+# %% ../../nbs/49_loop.ipynb #a592e26e
+def _step(task:Task, # its model and its loss
+          net:torch.nn.Module, # the model as the loss calls it (wrapped in DDP with several processes)
+          opt:torch.optim.Optimizer, # the optimiser
+          sched:torch.optim.lr_scheduler.LambdaLR, # the schedule: stepped with every step, taken or skipped
+          batch, # this process's part of the step's batch
+          share:float, # its share of the whole batch
+          epoch:int, # the epoch, for the loss
+          n_epochs:int, # the epochs planned, for the loss
+          *,
+          mixed, # the autocast context the loss runs in (a null one without bf16)
+          procs:int, # the processes taking part
+          clip_norm:float, # gradients clipped to this norm
+          dev:torch.device, # where the model is
+         ) -> tuple:
+    "One step: `(loss, {part: value})` summed over processes, or `(None, why)` when a loss was not finite (skipped by all)."
+    why = 'a non-finite loss'                              # what the message says if this step is the last straw
+    with mixed:                                            # the one place a non-finite loss is caught
+        try: total, parts = task.loss(net, batch, epoch, n_epochs)
+        except NonFiniteError as e: total, parts, why = torch.full((), float('nan'), device=dev), {}, str(e)
+    finite = torch.isfinite(total)
+    head = torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()])
+    tail = [v.float() * share for v in parts.values()]
+    if procs > 1: head = all_reduce_sum_(head)
+    loss, n_finite, *values = torch.cat([head, torch.stack(tail)] if tail else [head]).tolist()   # the step's one sync
+    if n_finite < procs:                                   # a step skipped is skipped by every process
+        opt.zero_grad(set_to_none=True); sched.step(); return None, why
+    if procs > 1 and tail: values = all_reduce_sum_(torch.stack(tail)).tolist()
+    opt.zero_grad(set_to_none=True)
+    (total * (share * procs)).backward()                   # DDP averages over processes: the mean over the whole batch
+    torch.nn.utils.clip_grad_norm_(task.model.parameters(), clip_norm)
+    opt.step(); sched.step()
+    return loss, dict(zip(parts, values))
+
+# %% ../../nbs/49_loop.ipynb #80b43ff2
+def _train_epoch(task:Task, # its model and batches
+                 step:callable, # (batch, share, epoch, n_epochs) -> `_step`'s answer
+                 epoch:int, # the epoch
+                 n_epochs:int, # the epochs planned
+                 seed:int, # the run's seed: with the epoch, it seeds every draw
+                 skips:dict, # updated: `all` steps skipped, `in_row` (the latest run of them) and `why` (the last one's reason)
+                ) -> tuple[float, dict]:
+    "One epoch's steps: the mean loss and the mean parts of those taken; it ends early after `MAX_NONFINITE_IN_ROW` skipped in a row."
+    torch.manual_seed(seed * 100_003 + epoch)                # dropout, k-means and dead-code draws of this epoch
+    g = torch.Generator().manual_seed(seed * 100_003 + epoch)
+    task.model.train()
+    totals, parts_sum, n_ok = 0.0, {}, 0
+    for batch, share in task.batches(epoch, g):
+        loss, parts = step(batch, share, epoch, n_epochs)
+        if loss is None:                                     # skipped: `parts` says why
+            skips.update(all=skips['all'] + 1, in_row=skips['in_row'] + 1, why=parts)
+            if skips['in_row'] >= MAX_NONFINITE_IN_ROW: break
+            continue
+        skips['in_row'], totals, n_ok = 0, totals + loss, n_ok + 1
+        for k, v in parts.items(): parts_sum[k] = parts_sum.get(k, 0.0) + float(v)
+    return (totals / n_ok if n_ok else float('nan')), {k: v / max(n_ok, 1) for k, v in parts_sum.items()}
+
+# %% ../../nbs/49_loop.ipynb #9fe81477
+def _record(history:dict, # the run's history, appended to
+            train:float, # the epoch's mean training loss
+            parts:dict, # its mean loss parts
+            health:list|None, # its codebooks' health (None: none)
+            val:float|None, # its held-out loss (None: none)
+            lr:float, # the learning rate it ended at
+            seconds:float, # the seconds it took
+           ):
+    "Append an epoch's figures to the history."
+    history['train'].append(train); history['val'].append(val); history['health'].append(health)
+    history['parts'].append(parts)
+    history['lr'].append(lr); history['epoch_seconds'].append(seconds)
+
+# %% ../../nbs/49_loop.ipynb #c5adfcaf
+def _usage(health:list|None, # an epoch's codebook health per level (None: none)
+          ) -> dict:
+    "The progress bar's `usage` figure: each level's share of codes used, e.g. `90%/85%` (nothing without codebooks)."
+    return {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
+
+# %% ../../nbs/49_loop.ipynb #3417304e
+def _budget(task:Task, # its `phase`: an epoch's kind, from its loss parts
+            history:dict, # the run's history so far
+            done:int, # epochs done
+            left:float, # seconds of the budget left
+            device:torch.device|None, # where the processes' plans are reconciled (None: this process alone)
+           ) -> int:
+    "Epochs in all for the budget left, paced on the epochs of the last one's kind."
+    now = task.phase(history['parts'][-1])
+    same = [s for s, q in zip(history['epoch_seconds'], history['parts']) if task.phase(q) == now]
+    return _replan(same, done, left, device)
+
+# %% ../../nbs/49_loop.ipynb #6133f94c
+def _save_checkpoint(path:Path, # the checkpoint file
+                     task:Task, # its model, and `state` for what else a checkpoint holds
+                     opt:torch.optim.Optimizer, # the optimiser
+                     sched:torch.optim.lr_scheduler.LambdaLR, # the schedule
+                     plan:dict, # the epochs planned
+                     epoch:int, # the epochs done
+                     skipped:int, # the steps skipped so far
+                     seconds:float, # the seconds spent so far
+                     history:dict, # the history so far
+                     best:tuple|None, # (held-out loss, weights) of the best epoch so far, with `keep_best`
+                    ):
+    "Write everything a resumed run needs to go on exactly where this one is."
+    _atomic_torch_save(dict(model=task.model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+                            epoch=epoch, skipped_steps=skipped, seconds=seconds, history=history, plan=plan,
+                            best=best and dict(val=best[0], weights=best[1]), **(task.state() if task.state else {})),
+                       path)
+
+# %% ../../nbs/49_loop.ipynb #cab9d2be
+def _restore(path:Path, # the checkpoint file
+             task:Task, # its model, and `load_state` for what else the checkpoint holds
+             opt:torch.optim.Optimizer, # the optimiser
+             sched:torch.optim.lr_scheduler.LambdaLR, # the schedule
+             plan:dict, # updated in place: the schedule reads this dict
+             dev:torch.device, # where the model is
+            ) -> tuple:
+    "Load a checkpoint into the model, optimiser, schedule, task and plan: `(epoch, skipped, seconds, history, best)`."
+    state = torch.load(path, weights_only=True, map_location=dev)
+    task.model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
+    if task.load_state: task.load_state(state)
+    plan.update(state['plan'])
+    best = (state['best']['val'], state['best']['weights']) if state.get('best') else None
+    return state['epoch'], state['skipped_steps'], state['seconds'], state['history'], best
 
 # %% ../../nbs/49_loop.ipynb #061ee861
 def fit(task:Task, # the model, its batches, loss and validation
@@ -90,80 +220,40 @@ def fit(task:Task, # the model, its batches, loss and validation
         device:torch.device|None=None, # where the model is (default: its parameters' device)
        ) -> tuple[dict, int, float]:
     "Train `task.model`: its history (per epoch: train, val, parts, health, lr, epoch_seconds), steps skipped, seconds spent."
-    model = task.model
-    dev = device or module_device(model)
-    procs = world_size() if distributed else 1
-    main = is_main_process() or not distributed
+    model, dev = task.model, device or module_device(task.model)
+    procs, main = (world_size() if distributed else 1), is_main_process() or not distributed
     net = DDP(model, device_ids=[dev] if dev.type == 'cuda' else None, broadcast_buffers=False) if procs > 1 else model
     opt = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
     plan = {'epochs': epochs}                                  # a time budget re-plans this after every epoch
     sched = _schedule(opt, plan, task.steps_per_epoch, warmup)
     history = dict(train=[], val=[], parts=[], health=[], lr=[], epoch_seconds=[])
-    start, skipped, in_row, spent, best = 0, 0, 0, 0.0, None     # best: (held-out loss, weights) with keep_best
+    start, spent, best, skips = 0, 0.0, None, dict(all=0, in_row=0, why=None)   # best: (held-out loss, weights) with keep_best
     if resume and checkpoint and checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=True, map_location=dev)
-        model.load_state_dict(state['model']); opt.load_state_dict(state['optimizer']); sched.load_state_dict(state['scheduler'])
-        if task.load_state: task.load_state(state)
-        start, skipped, spent, history = state['epoch'], state['skipped_steps'], state['seconds'], state['history']
-        plan.update(state['plan'])                             # in place: the schedule reads this dict
-        if state.get('best'): best = (state['best']['val'], state['best']['weights'])
+        start, skips['all'], spent, history, best = _restore(checkpoint, task, opt, sched, plan, dev)
         if main: print(f"resuming {checkpoint} at epoch {start + 1}/{plan['epochs']}", flush=True)
     elif resume and main: print(f"no checkpoint in {checkpoint.parent if checkpoint else 'this run'}: starting from scratch", flush=True)
     mixed = torch.autocast('cuda', dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+    step = functools.partial(_step, task, net, opt, sched, mixed=mixed, procs=procs, clip_norm=clip_norm, dev=dev)
     epoch, bar = start, Progress(plan['epochs'], label, quiet=not progress or not main)
     if start: bar.update(start)
     while epoch < plan['epochs']:
         t0 = time.perf_counter()
-        torch.manual_seed(seed * 100_003 + epoch)                # dropout, k-means and dead-code draws of this epoch
-        g = torch.Generator().manual_seed(seed * 100_003 + epoch)
-        model.train()
-        totals, parts_sum, n_ok = 0.0, {}, 0
-        for batch, share in task.batches(epoch, g):
-            why = 'a non-finite loss'                              # what the message says if this step is the last straw
-            with mixed:                                            # the one place a non-finite loss is caught
-                try: total, parts = task.loss(net, batch, epoch, plan['epochs'])
-                except NonFiniteError as e: total, parts, why = torch.full((), float('nan'), device=dev), {}, str(e)
-            finite = torch.isfinite(total)
-            head = torch.stack([torch.where(finite, total.detach().float(), 0.0) * share, finite.float()])
-            tail = [v.float() * share for v in parts.values()]
-            if procs > 1: head = all_reduce_sum_(head)
-            loss, n_finite, *values = torch.cat([head, torch.stack(tail)] if tail else [head]).tolist()   # the step's one sync
-            if n_finite < procs:                                   # a step skipped is skipped by every process
-                skipped, in_row = skipped + 1, in_row + 1
-                if in_row >= MAX_NONFINITE_IN_ROW: bar.close(); raise _nonfinite_stop(in_row, why, learning_rate, checkpoint)
-                opt.zero_grad(set_to_none=True); sched.step(); continue
-            in_row = 0
-            if procs > 1 and tail: values = all_reduce_sum_(torch.stack(tail)).tolist()
-            opt.zero_grad(set_to_none=True)
-            (total * (share * procs)).backward()                   # DDP averages over processes: the mean over the whole batch
-            torch.nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
-            opt.step(); sched.step()
-            totals += loss; n_ok += 1
-            for k, v in zip(parts, values): parts_sum[k] = parts_sum.get(k, 0.0) + float(v)
+        train, parts = _train_epoch(task, step, epoch, plan['epochs'], seed, skips)
+        if skips['in_row'] >= MAX_NONFINITE_IN_ROW: bar.close(); raise _nonfinite_stop(skips['in_row'], skips['why'], learning_rate, checkpoint)
         health = task.health() if task.health else None
         val = task.validate(epoch, plan['epochs']) if task.validate else None
         if keep_best and val is not None and (best is None or val < best[0]):
             best = (val, {k: v.detach().clone() for k, v in model.state_dict().items()})
-        train = totals / n_ok if n_ok else float('nan')
-        history['train'].append(train); history['val'].append(val); history['health'].append(health)
-        history['parts'].append({k: v / max(n_ok, 1) for k, v in parts_sum.items()})
-        history['lr'].append(sched.get_last_lr()[0]); history['epoch_seconds'].append(time.perf_counter() - t0)
+        _record(history, train, parts, health, val, sched.get_last_lr()[0], time.perf_counter() - t0)
         spent += history['epoch_seconds'][-1]
-        if minutes is not None:                                    # paced on epochs of the current kind (the adversarial phase's are slower)
-            now = task.phase(history['parts'][-1])
-            same = [s for s, q in zip(history['epoch_seconds'], history['parts']) if task.phase(q) == now]
-            plan['epochs'] = _replan(same, epoch + 1, minutes * 60 - spent, dev if procs > 1 else None)
+        if minutes is not None: plan['epochs'] = _budget(task, history, epoch + 1, minutes * 60 - spent, dev if procs > 1 else None)
         bar.set_total(plan['epochs'])
-        usage = {} if not health else dict(usage='/'.join(f"{h['utilization']:.0%}" for h in health))
-        bar.update(1, train=train, **({} if val is None else dict(val=val)), **usage)
+        bar.update(1, train=train, **({} if val is None else dict(val=val)), **_usage(health))
         epoch += 1
         if checkpoint and checkpoint_every and main and (epoch % checkpoint_every == 0 or epoch == plan['epochs']):
-            _atomic_torch_save(dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
-                                    epoch=epoch, skipped_steps=skipped, seconds=spent, history=history, plan=plan,
-                                    best=best and dict(val=best[0], weights=best[1]), **(task.state() if task.state else {})),
-                               checkpoint)
+            _save_checkpoint(checkpoint, task, opt, sched, plan, epoch, skips['all'], spent, history, best)
     bar.close()                                                    # the bar's line ends before any warning is printed
     if best is not None: model.load_state_dict(best[1])
     model.eval()
-    if skipped and main: warnings.warn(f"{skipped} step(s) had a non-finite loss and were skipped", stacklevel=2)
-    return history, skipped, spent
+    if skips['all'] and main: warnings.warn(f"{skips['all']} step(s) had a non-finite loss and were skipped", stacklevel=2)
+    return history, skips['all'], spent

@@ -32,6 +32,7 @@ def unigram_bits(train:list[torch.Tensor], # training code sequences (one per fi
     logp = (counts / counts.sum(1, keepdim=True)).log2()
     return -logp.gather(1, ho.T).mean().item()
 
+# %% ../../nbs/53_prior_training.ipynb #e7972a71
 def repeat_bits(train:list[torch.Tensor], # training code sequences (one per file)
                 held_out:list[torch.Tensor], # held-out code sequences
                 codebook_size:int, # codes per level K
@@ -69,6 +70,7 @@ def _batches(windows, batch_size):
         yield (torch.stack([F.pad(x, (0, L - len(x)), value=-1) for x, _ in w]),
                None if w[0][1] is None else torch.tensor([k for _, k in w]))
 
+# %% ../../nbs/53_prior_training.ipynb #d6eafd20
 def prior_bits(prior:CodePrior, # the prior
                seqs:list[torch.Tensor], # code sequences (one per file)
                batch_size:int=16, # windows per batch
@@ -162,6 +164,7 @@ def shifted_copy(clip:torch.Tensor, # a 1-D clip
         x = torch.from_numpy(soxr.resample(x.numpy(), sample_rate, round(sample_rate * 2 ** (-semitones / 12)))).to(clip.dtype)
     return F.pad(x, (delay, 0))
 
+# %% ../../nbs/53_prior_training.ipynb #d74df7f4
 def augment_clips(clips:list[torch.Tensor], # 1-D clips
                   copies:int, # shifted copies of each
                   sample_rate:int, # their rate
@@ -193,10 +196,11 @@ def encode_codes(codec:ConvVQVAE, # a trained codec (used in eval mode, unchange
 @dataclass
 class PriorResult:
     "A trained prior, its training history and its held-out figures against the baselines."
-    prior: CodePrior
-    history: dict
-    figures: dict
+    prior: CodePrior # the trained prior (`CodePrior` or `ColumnPrior`)
+    history: dict # bits per code per epoch, training and held-out, and the seconds it took
+    figures: dict # epochs, code counts, which files end, each code's power and the held-out bits against the baselines
 
+# %% ../../nbs/53_prior_training.ipynb #d9b7c96f
 def train_prior(codec:ConvVQVAE, # a trained codec
                 train_clips:list[torch.Tensor], # the codec's training files (1-D clips)
                 held_out_clips:list[torch.Tensor], # its validation files

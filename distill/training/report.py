@@ -20,7 +20,7 @@ __all__ = ['reconstruct', 'write_report']
 # %% ../../nbs/51_report.ipynb #dc80a375
 def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned into one with `load_model`)
                 wave:torch.Tensor, # a clip at the model's sample rate, [S]
-                n_iter:int=64, # Griffin-Lim iterations after PGHI's phase
+                n_iter:int=16, # Griffin-Lim iterations after PGHI's phase (16: the way back's default, 13_inversion)
                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     "(original features, reconstructed features, reconstructed waveform [S] at the clip's peak level) for one clip, on the model's device."
     dev = module_device(mf.model)
@@ -35,7 +35,7 @@ def reconstruct(mf:ModelFile, # a loaded model file (or a `TrainResult` turned i
 # %% ../../nbs/51_report.ipynb #1f228464
 def write_report(result:TrainResult, # a finished run
                  n_examples:int=3, # validation chunks to plot and write as WAV pairs
-                 n_iter:int=64, # Griffin-Lim iterations after PGHI's phase, for the WAVs
+                 n_iter:int=16, # Griffin-Lim iterations after PGHI's phase (16: the way back's default, 13_inversion), for the WAVs
                  generated:list[dict]|None=None, # generated sounds already in the run folder: `{'wav': ..., 'png': ...}` each
                  prior:dict|None=None, # the generator's figures (held-out bits per code and baselines, time)
                  generated_figures:dict|None=None, # realism, novelty and diversity of the generated sounds (`set_figures`)
