@@ -70,7 +70,7 @@ def main():
         res = train_vqvae(corpus, out / 'codec', epochs=a.codec_epochs, progress=False, checkpoint_every=0)
     print(f"codec: {len(res.train_files)} training files, {len(res.val_files)} held out")
     if not (a.model and a.keep_generator):
-        info = fit_generator(res, progress=False)
+        info = fit_generator(res.model_path, res.corpus, progress=False)
         print(f"prior: {info['epochs']} epochs in {info['seconds']:.1f} s ({info['train_codes']} training codes)")
         print(f"held-out bits per code: prior {info['bits_per_code']:.3f} | unigram {info['unigram_bits']:.3f} "
               f"| repeat previous column {info['repeat_bits']:.3f}")

@@ -140,14 +140,14 @@ def run_kit(kit, a, changes):
         if a.model == 'vqvae':
             config = VQVAEConfig(**{**get_adaptive_vqvae_config(len(corpus.files)).to_dict(), **changes})
             res = train_vqvae(corpus, out, config, minutes=a.minutes * (1 - PRIOR_SHARE), seed=0, progress=False, checkpoint_every=0)
-            fit_generator(res, None, a.minutes * PRIOR_SHARE, 0, progress=False)
+            fit_generator(res.model_path, res.corpus, None, a.minutes * PRIOR_SHARE, 0, progress=False)
         else:   # --set changes TrainingConfig fields, and loss.FIELD those of its LossConfig
             sized = get_adaptive_vqvae_config(len(corpus.files))
             base = TrainingConfig(batch_size=sized.batch_size, val_fraction=sized.val_fraction)   # as train_vae sizes it
             loss = dataclasses.replace(base.loss, **{k[5:]: v for k, v in changes.items() if k.startswith('loss.')})
             config = dataclasses.replace(base, loss=loss, **{k: v for k, v in changes.items() if not k.startswith('loss.')})
             res = train_vae(corpus, out, config, minutes=a.minutes, seed=0, progress=False, checkpoint_every=0)
-            fit_generator(res, None, None, 0, progress=False)
+            fit_generator(res.model_path, res.corpus, None, None, 0, progress=False)
     mf = load_model(out / 'model.distill')
     h, names = mf.history, corpus_names(corpus)
     epochs, seconds = len(h['train']), sum(h['epoch_seconds'])

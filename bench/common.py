@@ -18,7 +18,6 @@ from distill.audio.io import load_corpus, chunk_audio
 from distill.audio.spectrogram import AudioSpectrogram, frame_rms
 from distill.audio.realism import RealismScale, sound_features
 from distill.models.persistence import load_model
-from distill.training import TrainResult
 from distill.config import PriorConfig, get_adaptive_prior_config
 from distill.generation import generate, first_under, fit_generator
 from distill.pipeline import PRIOR_SHARE
@@ -148,10 +147,7 @@ def refit_generator(kit, a, corpus, out):
     "Copy the kit's model file from --codec-from and fit a new generator on its codec (as distill_train would)."
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(a.codec_from) / kit / 'model.distill', out / 'model.distill')
-    mf, names = load_model(out / 'model.distill'), corpus_names(corpus)
-    files = lambda key: [corpus.files[names[n]] for n in mf.metadata[key]]
-    res = TrainResult(mf.model, mf.kind, corpus, files('train_files'), files('val_files'), mf.spectrogram, mf.config,
-                      mf.history, out / 'model.distill', 0.0, 0)
     config = PriorConfig(**{**get_adaptive_prior_config(len(corpus.files)).to_dict(), **a.prior_changes}) if a.prior_changes else None
     one_shot = dict(auto=None, yes=True, no=False)[a.one_shot]
-    fit_generator(res, config, a.minutes * PRIOR_SHARE if mf.kind == 'vqvae' else None, 0, progress=False, one_shot=one_shot)
+    vqvae = load_model(out / 'model.distill').kind == 'vqvae'
+    fit_generator(out / 'model.distill', corpus, config, a.minutes * PRIOR_SHARE if vqvae else None, 0, progress=False, one_shot=one_shot)

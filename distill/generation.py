@@ -5,12 +5,14 @@
 # %% ../nbs/57_generation.ipynb #31315346
 from __future__ import annotations
 import math
+from pathlib import Path
 import torch
 import torch.nn.functional as F
 from .config import PriorConfig, SpectrogramConfig, get_adaptive_prior_config, check_value
 from .models.vae import AggregatePosterior, slerp
 from .models.prior import CodePrior, ColumnPrior, sample_codes, sequence_to_codes, check_sampling
-from .training.prior import train_prior, encode_codes, prior_bits
+from .models.prior import encode_codes
+from .training.prior import train_prior, prior_bits
 from .novelty import training_reference
 from .models.persistence import ModelFile, ModelFileError, save_model, load_model
 from .audio.spectrogram import front_end, ends_in_silence, frame_rms
@@ -18,9 +20,9 @@ from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
-__all__ = ['load_generator', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes', 'generate', 'model_kinds',
-           'pick_kinds', 'sounds_end', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames', 'band_db',
-           'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
+__all__ = ['load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes', 'generate',
+           'model_kinds', 'pick_kinds', 'sounds_end', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames',
+           'band_db', 'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -38,38 +40,59 @@ def load_generator(mf:ModelFile, # a loaded model file
     gen.load_state_dict(mf.generator_state)
     return gen.to(module_device(mf.model)).eval()
 
+# %% ../nbs/57_generation.ipynb #c3d1b9b6
+def training_split(mf:ModelFile, # a model file (its metadata names its training and validation files)
+                   corpus, # the `Corpus` it was trained on
+                   path:str='the model file', # how the message names the model file
+                  ) -> tuple[list, list]:
+    "The model's training and validation files, found in `corpus` by the names its file stores."
+    found = {}
+    for f in corpus.files: found.setdefault(f.name, []).append(f)
+    def files(key):
+        names = mf.metadata.get(key) or []
+        missing = [n for n in names if n not in found]
+        if missing: raise ValueError(f"{path}: the corpus lacks {len(missing)} of its {key.replace('_', ' ')}: {', '.join(missing[:3])}")
+        twice = next((n for n in names if len(found[n]) > 1), None)
+        if twice: raise ValueError(f"{path}: the corpus holds several files named {twice}: pass train_files and val_files")
+        return [found[n][0] for n in names]
+    return files('train_files'), files('val_files')
+
 # %% ../nbs/57_generation.ipynb #58328513
-def fit_generator(result, # a `TrainResult` (from `train_vqvae` or `train_vae`)
+def fit_generator(model_path:str|Path, # the model file: its codec (or VAE), where the generator is stored
+                  corpus, # the `Corpus` the model was trained on
                   config:PriorConfig|None=None, # the prior's settings (default: sized to the corpus); unused for a VAE
                   minutes:float|None=None, # a time budget for the prior's training
                   seed:int=0, # seeds the prior
                   progress:bool=True, # show a progress bar
                   one_shot:bool|None=None, # every training file ends in silence (True), none does (False), or each as `ends_in_silence` finds (None)
+                  train_files:list|None=None, # the codec's training files (default: `training_split`)
+                  val_files:list|None=None, # its held-out files (default: `training_split`)
+                  device:str|torch.device='cpu', # where to fit it (the device the codec trained on)
                  ) -> dict:
-    "Fit the run's generator (on the device the run trained on), store it in the run's model file beside the codec; its figures."
-    dev = module_device(result.model)
-    mf = load_model(result.model_path, device=dev)
-    corpus = result.corpus
+    "Fit the model file's generator on its corpus and store it in the file beside the codec; its figures."
+    mf = load_model(model_path, device=device)
+    if train_files is None or val_files is None: train_files, val_files = training_split(mf, corpus, model_path)
+    dev = module_device(mf.model)
     index = lambda files: [corpus.files.index(f) for f in files]
     clips = lambda files: [corpus.clips[i] for i in index(files)]
-    names = sorted({corpus.kinds[i] for i in index(result.train_files)}) if corpus.kinds else []   # kinds the generator can make
+    names = sorted({corpus.kinds[i] for i in index(train_files)}) if corpus.kinds else []   # kinds the generator can make
     kinds = lambda files: [names.index(corpus.kinds[i]) if corpus.kinds[i] in names else 0 for i in index(files)] if names else None
     front = front_end(mf.spectrogram).to(dev)
-    with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(result.train_files)]
-    if result.kind == 'vqvae':
-        res = train_prior(mf.model, clips(result.train_files), clips(result.val_files), mf.spectrogram,
+    with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(train_files)]
+    if mf.kind == 'vqvae':
+        res = train_prior(mf.model, clips(train_files), clips(val_files), mf.spectrogram,
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot,
-                          kinds(result.train_files), kinds(result.val_files))
+                          kinds(train_files), kinds(val_files))
         gen, info = res.prior, dict(kind=res.prior.generator_kind, **res.figures, history=res.history)
     else:
-        gen = AggregatePosterior.fit(mf.model, mels, kinds(result.train_files))
-        ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(result.train_files)]
+        gen = AggregatePosterior.fit(mf.model, mels, kinds(train_files))
+        ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(train_files)]
         info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
                     one_shot=sum(ends) >= len(ends) / 2)
-    if names: info['kinds'] = {k: kinds(result.train_files).count(i) for i, k in enumerate(names)}   # training files per kind
+    if names: info['kinds'] = {k: kinds(train_files).count(i) for i, k in enumerate(names)}   # training files per kind
     info['decay'] = decay_bounds([m[0].cpu() for m in mels])                    # the corpus's decay rates, for `shape_decay`
-    info['reference'] = training_reference(corpus, result.train_files, result.val_files)
-    save_model(mf.model, result.model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
+    info['reference'] = training_reference(corpus, train_files, val_files)
+    save_model(mf.model, model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
                generator=gen, generator_info=info)
     return info
 

@@ -45,7 +45,8 @@ def _generator_and_sounds(res:TrainResult, # the codec's training run
     config = get_adaptive_prior_config(len(res.corpus.files))
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
-    info = fit_generator(res, config, minutes, seed, progress=progress, one_shot=one_shot)
+    info = fit_generator(res.model_path, res.corpus, config, minutes, seed, progress, one_shot, res.train_files, res.val_files,
+                         module_device(res.model))
     mf = load_model(res.model_path, device=module_device(res.model))
     kinds = pick_kinds(mf, 4, seed=seed)
     waves, mels = generate(mf, n=4, seconds=2.0, seed=seed, kind=kinds)

@@ -9,13 +9,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from ..config import PriorConfig, check_value
+from ..config import PriorConfig, SpectrogramConfig, check_value
 from ..progress import Progress
 from ..device import module_device
+from ..audio.spectrogram import AudioSpectrogram
+from .vqvae import ConvVQVAE
 
 # %% auto #0
-__all__ = ['codes_to_sequence', 'sequence_to_codes', 'CodePrior', 'ColumnPrior', 'filter_logits', 'check_sampling',
-           'sample_codes']
+__all__ = ['codes_to_sequence', 'sequence_to_codes', 'encode_codes', 'CodePrior', 'ColumnPrior', 'filter_logits',
+           'check_sampling', 'sample_codes']
 
 # %% ../../nbs/52_prior.ipynb #b244126f
 def codes_to_sequence(indices:torch.Tensor, # codes `[B, rows*columns, Q]`, positions row-major as `ConvVQVAE` gives them
@@ -35,6 +37,22 @@ def sequence_to_codes(seq:torch.Tensor, # sequences `[B, columns*rows*levels]`
     B, n = seq.shape
     if n % (rows * levels): raise ValueError(f"sequence_to_codes: {n} codes is not a whole number of columns of {rows * levels}")
     return seq.reshape(B, n // (rows * levels), rows, levels).permute(0, 2, 1, 3).reshape(B, -1, levels)
+
+# %% ../../nbs/52_prior.ipynb #9695a427
+@torch.no_grad()
+def encode_codes(codec:ConvVQVAE, # a trained codec (used in eval mode, unchanged)
+                 clips:list[torch.Tensor], # 1-D clips at the codec's sample rate, any length
+                 spectrogram:SpectrogramConfig|None=None, # the codec's front end
+                ) -> tuple[list[torch.Tensor], int]:
+    "Each clip's code sequence (whole file, time column by time column) and the grid's number of rows."
+    codec.eval()
+    front = AudioSpectrogram(spectrogram).to(module_device(codec))
+    seqs, rows = [], None
+    for clip in clips:
+        z = codec.encode(front.waveform_to_mel(clip.to(front.window.device)[None, None]))
+        rows = z.shape[2]
+        seqs.append(codes_to_sequence(codec.quantize(z)[1], rows)[0].cpu())
+    return seqs, rows
 
 # %% ../../nbs/52_prior.ipynb #f6dc59cb
 class _Block(nn.Module):

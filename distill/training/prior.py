@@ -12,13 +12,13 @@ import torch.nn.functional as F
 from ..config import PriorConfig, SpectrogramConfig
 from ..audio.spectrogram import AudioSpectrogram, ends_in_silence
 from ..models.vqvae import ConvVQVAE
-from ..models.prior import CodePrior, ColumnPrior, codes_to_sequence
+from ..models.prior import CodePrior, ColumnPrior, codes_to_sequence, encode_codes
 from .loop import Task, fit
 from ..device import module_device
 
 # %% auto #0
-__all__ = ['unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'code_power', 'shifted_copy', 'augment_clips',
-           'encode_codes', 'PriorResult', 'train_prior']
+__all__ = ['unigram_bits', 'repeat_bits', 'prior_bits', 'fit_prior', 'code_power', 'shifted_copy', 'augment_clips', 'PriorResult',
+           'train_prior']
 
 # %% ../../nbs/53_prior_training.ipynb #4c005960
 def unigram_bits(train:list[torch.Tensor], # training code sequences (one per file)
@@ -175,22 +175,6 @@ def augment_clips(clips:list[torch.Tensor], # 1-D clips
     g = torch.Generator().manual_seed(seed)
     u = lambda lo, hi: lo + (hi - lo) * torch.rand(1, generator=g).item()
     return [shifted_copy(c.cpu(), sample_rate, u(-6, 6), u(-2, 2), int(u(0, max_delay))) for c in clips for _ in range(copies)]
-
-# %% ../../nbs/53_prior_training.ipynb #9695a427
-@torch.no_grad()
-def encode_codes(codec:ConvVQVAE, # a trained codec (used in eval mode, unchanged)
-                 clips:list[torch.Tensor], # 1-D clips at the codec's sample rate, any length
-                 spectrogram:SpectrogramConfig|None=None, # the codec's front end
-                ) -> tuple[list[torch.Tensor], int]:
-    "Each clip's code sequence (whole file, time column by time column) and the grid's number of rows."
-    codec.eval()
-    front = AudioSpectrogram(spectrogram).to(module_device(codec))
-    seqs, rows = [], None
-    for clip in clips:
-        z = codec.encode(front.waveform_to_mel(clip.to(front.window.device)[None, None]))
-        rows = z.shape[2]
-        seqs.append(codes_to_sequence(codec.quantize(z)[1], rows)[0].cpu())
-    return seqs, rows
 
 # %% ../../nbs/53_prior_training.ipynb #a3db3650
 @dataclass
