@@ -120,7 +120,7 @@ def bench_kinds(a):
     if not (a.reuse and (out / 'model.distill').exists()):
         refit_generator('gmrock', SimpleNamespace(codec_from=a.codec_from, prior_changes=changes, one_shot='auto', minutes=a.minutes), corpus, out)
     mf = load_model(out / 'model.distill')
-    info = mf.generator['info']
+    info = mf.generator.info()
     print(f"\n== gmrock sorted into kinds {corpus.kind_counts}; held out: "
           f"{ {k: held_kinds.count(k) for k in sorted(set(held_kinds))} }", flush=True)
     print(f"  prior with kinds: {info['epochs']} epochs, held-out bits per code {info['bits_per_code']:.3f} "

@@ -25,7 +25,7 @@ from distill.audio.io import load_corpus, make_demo_corpus
 from distill.models.persistence import load_model
 import distill.models.prior as prior_module
 from distill.models.prior import sample_codes
-from distill.training import train_vqvae, TrainResult
+from distill.training import train_vqvae
 from distill.generation import fit_generator, generate, load_generator
 
 from common import GMROCK
@@ -59,27 +59,24 @@ def main():
     corpus = load_corpus(folder)
     print(f"corpus {folder}: {corpus}; {torch.get_num_threads()} threads")
     if a.model:
-        mf = load_model(a.model)
-        byname = {f.name: f for f in corpus.files}
         out.mkdir(parents=True, exist_ok=True)
         path = out / 'model.distill'
-        path.write_bytes(Path(a.model).read_bytes())
-        res = TrainResult(mf.model, mf.kind, corpus, [byname[n] for n in mf.metadata['train_files']],
-                          [byname[n] for n in mf.metadata['val_files']], mf.spectrogram, mf.config, mf.history, path, 0.0, 0)
+        path.write_bytes(Path(a.model).read_bytes())                 # a copy: refitting its generator leaves the original alone
     else:
-        res = train_vqvae(corpus, out / 'codec', epochs=a.codec_epochs, progress=False, checkpoint_every=0)
-    print(f"codec: {len(res.train_files)} training files, {len(res.val_files)} held out")
+        path = train_vqvae(corpus, out / 'codec', epochs=a.codec_epochs, progress=False, checkpoint_every=0).model_path
+    mf = load_model(path)
+    print(f"codec: {len(mf.metadata['train_files'])} training files, {len(mf.metadata['val_files'])} held out")
     if not (a.model and a.keep_generator):
-        info = fit_generator(res.model_path, res.corpus, progress=False)
-        print(f"prior: {info['epochs']} epochs in {info['seconds']:.1f} s ({info['train_codes']} training codes)")
-        print(f"held-out bits per code: prior {info['bits_per_code']:.3f} | unigram {info['unigram_bits']:.3f} "
-              f"| repeat previous column {info['repeat_bits']:.3f}")
-        print(f"  prior / unigram {info['bits_per_code'] / info['unigram_bits']:.3f}, prior / repeat {info['bits_per_code'] / info['repeat_bits']:.3f}")
-    mf = load_model(res.model_path)
+        info = fit_generator(path, corpus, progress=False)             # the split from the file's names (`training_split`)
+        print(f"prior: {info.epochs} epochs in {info.seconds:.1f} s ({info.train_codes} training codes)")
+        print(f"held-out bits per code: prior {info.bits_per_code:.3f} | unigram {info.unigram_bits:.3f} "
+              f"| repeat previous column {info.repeat_bits:.3f}")
+        print(f"  prior / unigram {info.bits_per_code / info.unigram_bits:.3f}, prior / repeat {info.bits_per_code / info.repeat_bits:.3f}")
+    mf = load_model(path)
     prior = load_generator(mf)
     cols = 18                                                      # 3 s at the default grid (282 frames / 16)
-    texture = dataclasses.replace(mf, generator={**mf.generator, 'info': {**mf.generator['info'], 'one_shot': False}})
-    print(f"the corpus is {'one-shots' if mf.generator['info'].get('one_shot') else 'a texture'}")
+    texture = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, one_shot=False))
+    print(f"the corpus is {'one-shots' if mf.generator.one_shot else 'a texture'}")
     for n in (1, 8):
         kind = None if prior.kind is None else torch.zeros(n, dtype=torch.long)   # a prior with kinds: the first kind
         t, _ = median_time(lambda: sample_codes(prior, n, cols, seed=0, kind=kind))

@@ -101,7 +101,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(2)
     mf = load_model(a.model)
-    kind = next(iter(mf.generator['info'].get('kinds') or {None: 0}))
+    kind = next(iter(mf.generator.kinds or {None: 0}))
     generate(mf, 1, 1.5, seed=0, kind=None if kind is None else [kind])           # warm-up
     on_demand = []
     for s in range(5):

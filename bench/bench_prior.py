@@ -84,7 +84,7 @@ def run_kit(kit, a):
         out = Path(a.out) / arch / kit
         refit_generator(kit, Namespace(codec_from=a.codec_from, prior_changes={'architecture': arch}, minutes=a.minutes, one_shot='auto'), corpus, out)
         mf = load_model(out / 'model.distill')
-        info, gen = mf.generator['info'], load_generator(mf)
+        info, gen = mf.generator.info(), load_generator(mf)
         s1, s8 = sampling_seconds(gen, 1), sampling_seconds(gen, 8)
         rt1, rt8 = generation_speed(mf, 1), generation_speed(mf, 8)
         waves, _ = generate(mf, n=len(train), seconds=1.0, seed=0)

@@ -164,10 +164,10 @@ def run_kit(kit, a, changes):
     line('Griffin-Lim ceiling of training', figs(features(ceiling)))
     codec = figs(features(recon))
     line('codec: reconstructions of training', codec)
-    info = mf.generator['info']
+    info = mf.generator.info()
     with torch.no_grad(): bounds = info.get('decay') or decay_bounds([FRONT(c[None, None])[0, 0] for c in clips('train_files')])
-    unshaped = dataclasses.replace(mf, generator={**mf.generator, 'info': {k: v for k, v in info.items() if k != 'decay'}})
-    shaped = dataclasses.replace(mf, generator={**mf.generator, 'info': {**info, 'decay': bounds}})
+    unshaped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, decay=None))
+    shaped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, decay=bounds))
     old, _ = generate(unshaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
     waves, _ = generate(shaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})
     line('generated, tails as decoded', figs(features(first_seconds(list(old)))))

@@ -24,11 +24,10 @@ def run_kit(kit, a):
     mf = load_model(Path(a.models) / kit / 'model.distill')
     names = {f.name: i for i, f in enumerate(corpus.files)}
     mels = [FRONT(corpus.clips[names[n]][None, None])[0, 0] for n in mf.metadata['train_files']]
-    info = {k: v for k, v in mf.generator['info'].items() if k != 'decay'}
     print(f"\n== {kit}: files {np.median([min(len(c) / SR, 1.0) for c in corpus.clips]):.2f} s long (median, cut at 1 s), "
           f"training decay {quartiles(decays(train))} s", flush=True)
     for label, bounds in [('as decoded', None)] + [(f'slowest {share:g} of the rates', decay_bounds(mels, share=share)) for share in a.shares]:
-        model = dataclasses.replace(mf, generator={**mf.generator, 'info': {**info, **({'decay': bounds} if bounds else {})}})
+        model = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, decay=bounds or None))
         waves, _ = generate(model, n=len(train), seconds=1.0, seed=0)
         made = features(first_seconds(list(waves)))
         figs = {fam: scales[fam].figures(made[fam]) for fam in scales}

@@ -10,7 +10,7 @@ import soundfile as sf
 from fastcore.script import call_parse, Param
 from .config import ConfigError, BadValue
 from .audio.io import AudioLoadError, load_audio
-from .models.persistence import ModelFileError, load_model, read_model_header
+from .models.persistence import ModelFileError, GeneratorFacts, load_model, read_model_header
 from .training import reconstruct
 from .writers import write_wav, write_index_page
 from .pipeline import make_model, make_sounds
@@ -132,6 +132,9 @@ def distill_generate(
         longest = max(sf.info(made.folder / d['wav']).duration for d in made.files)
         print(f"wrote {len(made.files)} sounds (up to {longest:.2f} s) to {out}/ (open {made.page.name}"
               + (f"; {made.kit.name} plays them in a sampler)" if made.kit else ")"))
+        loops = [d for d in made.files if d.get('loop')]                # a loop model's sounds: their tempo, shown
+        if loops: print("loops (whole beats from the first hit, looped in the kit): " + ', '.join(
+            Path(d['wav']).stem + (f" {d['beats']} beats at {d['tempo']:g} bpm" if d['beats'] else " whole (no pulse)") for d in loops))
     run_command('distill_generate', main)
 
 # %% ../nbs/60_cli.ipynb #1b5dadb4
@@ -153,24 +156,20 @@ def describe_model(path:str|Path, # a model file
     for i, lvl in enumerate(h.get('codebook_health') or []):
         lines.append(f"  codebook {i}      {lvl['utilization']:.0%} of codes used, entropy usage {lvl['entropy_usage']:.0%}, "
                      f"perplexity {lvl['perplexity']:.1f}, {lvl['dead_codes']} dead, churn {lvl['churn']:.2%}/step")
-    g = h.get('generator')
+    g = h.get('generator') and GeneratorFacts.from_header(h['generator'], path)
     if g is None: lines.append("  generator       none (this model cannot generate: train it again with distill_train)")
-    elif g['kind'] in ('code_prior', 'column_prior') and 'bits_per_code' in g['info']:
-        i = g['info']
-        lines.append(f"  generator       {'column' if g['kind'] == 'column_prior' else 'flat'} prior over codes ({g['hparams']['hidden']} wide, {g['hparams']['layers']} layers), {i['epochs']} epochs in "
-                     f"{i['seconds']:.0f} s; held-out bits per code {i['bits_per_code']:.2f} (unigram {i['unigram_bits']:.2f}, repeat {i['repeat_bits']:.2f})")
-    else: lines.append(f"  generator       {g['kind'].replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g['hparams'].items()))
-    if g is not None and g['info'].get('kinds'):
-        lines.append("  kinds           " + ', '.join(f"{k} ({c} file{'s' * (c != 1)})" for k, c in g['info']['kinds'].items())
+    elif g.kind in ('code_prior', 'column_prior') and g.bits_per_code is not None:
+        lines.append(f"  generator       {'column' if g.kind == 'column_prior' else 'flat'} prior over codes ({g.hparams['hidden']} wide, {g.hparams['layers']} layers), {g.epochs} epochs in "
+                     f"{g.seconds:.0f} s; held-out bits per code {g.bits_per_code:.2f} (unigram {g.unigram_bits:.2f}, repeat {g.repeat_bits:.2f})")
+    else: lines.append(f"  generator       {g.kind.replace('_', ' ')}, " + ', '.join(f"{k}={v}" for k, v in g.hparams.items()))
+    if g is not None and g.kinds:
+        lines.append("  kinds           " + ', '.join(f"{k} ({c} file{'s' * (c != 1)})" for k, c in g.kinds.items())
                      + "; distill_generate --kind KIND makes one")
-    if g is not None and 'ending_files' in g['info']:
-        e, n = g['info']['ending_files'], g['info']['files']
-        lines.append(f"  sounds          {e} of {n} training files end in silence (each was taught so); " +
-                     ("one-shots: generated sounds end where they fall silent, trimmed there (--seconds is the longest)"
-                      if g['info']['one_shot'] else "textures or loops: as long as --seconds asks"))
-    elif g is not None and 'one_shot' in g['info']:                        # a model file from before files were judged one by one
-        lines.append("  sounds          " + ("one-shots: each ends in silence, trimmed there (--seconds is the longest)" if g['info']['one_shot']
-                                            else "textures or loops: as long as --seconds asks"))
+    if g is not None and g.one_shot is not None:
+        sounds = ("one-shots: generated sounds end where they fall silent, trimmed there (--seconds is the longest)" if g.one_shot
+                  else "loops or textures: as long as --seconds asks, cut to whole beats of their tempo and looped")
+        counted = f"{g.ending_files} of {g.files} training files end in silence (each was taught so); " if g.ending_files is not None else ''
+        lines.append(f"  sounds          {counted}{sounds}")     # no count: a model file from before files were judged one by one
     return '\n'.join(lines)
 
 # %% ../nbs/60_cli.ipynb #ed5f4135

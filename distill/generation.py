@@ -4,7 +4,7 @@
 
 # %% ../nbs/57_generation.ipynb #31315346
 from __future__ import annotations
-import math
+import dataclasses, math
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -14,15 +14,15 @@ from .models.prior import CodePrior, ColumnPrior, sample_codes, sequence_to_code
 from .models.prior import encode_codes
 from .training.prior import train_prior, prior_bits
 from .novelty import training_reference
-from .models.persistence import ModelFile, ModelFileError, save_model, load_model
-from .audio.spectrogram import front_end, ends_in_silence, frame_rms
+from .models.persistence import ModelFile, ModelFileError, GeneratorFacts, save_model, load_model
+from .audio.spectrogram import front_end, is_one_shot, frame_rms
 from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
 __all__ = ['load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes', 'generate',
-           'model_kinds', 'pick_kinds', 'sounds_end', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames',
-           'band_db', 'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
+           'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames', 'band_db',
+           'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -34,9 +34,9 @@ def load_generator(mf:ModelFile, # a loaded model file
     if mf.generator is None:
         raise ModelFileError(f"{path}: the model file has no generator (trained before distill could generate, or with "
                              "--no-generator): run distill_train again to get one")
-    kind = mf.generator['kind']
+    kind = mf.generator.kind
     if kind not in _GENERATORS: raise ModelFileError(f"{path}: unknown generator kind {kind!r} (known: {', '.join(_GENERATORS)})")
-    gen = _GENERATORS[kind](**mf.generator['hparams'])
+    gen = _GENERATORS[kind](**mf.generator.hparams)
     gen.load_state_dict(mf.generator_state)
     return gen.to(module_device(mf.model)).eval()
 
@@ -64,13 +64,14 @@ def fit_generator(model_path:str|Path, # the model file: its codec (or VAE), whe
                   minutes:float|None=None, # a time budget for the prior's training
                   seed:int=0, # seeds the prior
                   progress:bool=True, # show a progress bar
-                  one_shot:bool|None=None, # every training file ends in silence (True), none does (False), or each as `ends_in_silence` finds (None)
+                  one_shot:bool|None=None, # every training file is a one-shot (True), none is (False), or each as `is_one_shot` finds (None)
                   train_files:list|None=None, # the codec's training files (default: `training_split`)
                   val_files:list|None=None, # its held-out files (default: `training_split`)
                   device:str|torch.device='cpu', # where to fit it (the device the codec trained on)
-                 ) -> dict:
-    "Fit the model file's generator on its corpus and store it in the file beside the codec; its figures."
-    mf = load_model(model_path, device=device)
+                  model:ModelFile|None=None, # the file's contents already in memory (a run not yet written, `TrainResult.model_file`); None: read `model_path`
+                 ) -> GeneratorFacts:
+    "Fit the model's generator on its corpus and write the model file, codec and generator together; the generator's facts."
+    mf = model or load_model(model_path, device=device)
     if train_files is None or val_files is None: train_files, val_files = training_split(mf, corpus, model_path)
     dev = module_device(mf.model)
     index = lambda files: [corpus.files.index(f) for f in files]
@@ -83,18 +84,18 @@ def fit_generator(model_path:str|Path, # the model file: its codec (or VAE), whe
         res = train_prior(mf.model, clips(train_files), clips(val_files), mf.spectrogram,
                           config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot,
                           kinds(train_files), kinds(val_files))
-        gen, info = res.prior, dict(kind=res.prior.generator_kind, **res.figures, history=res.history)
+        gen, facts = res.prior, GeneratorFacts(res.prior.generator_kind, res.prior.hparams, **res.figures, history=res.history)
     else:
         gen = AggregatePosterior.fit(mf.model, mels, kinds(train_files))
-        ends = [ends_in_silence(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(train_files)]
-        info = dict(kind='aggregate_posterior', chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
-                    one_shot=sum(ends) >= len(ends) / 2)
-    if names: info['kinds'] = {k: kinds(train_files).count(i) for i, k in enumerate(names)}   # training files per kind
-    info['decay'] = decay_bounds([m[0].cpu() for m in mels])                    # the corpus's decay rates, for `shape_decay`
-    info['reference'] = training_reference(corpus, train_files, val_files)
+        ends = [is_one_shot(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(train_files)]
+        facts = GeneratorFacts(gen.generator_kind, gen.hparams, chunks=gen.hparams['chunks'], ending_files=sum(ends), files=len(ends),
+                               one_shot=sum(ends) >= len(ends) / 2)
+    facts = dataclasses.replace(facts, kinds={k: kinds(train_files).count(i) for i, k in enumerate(names)},   # training files per kind
+                                decay=decay_bounds([m[0].cpu() for m in mels]),       # the corpus's decay rates, for `shape_decay`
+                                reference=training_reference(corpus, train_files, val_files))
     save_model(mf.model, model_path, mf.spectrogram, mf.config, mf.codebook_health, mf.history, mf.metadata,
-               generator=gen, generator_info=info)
-    return info
+               generator=gen, generator_facts=facts)
+    return facts
 
 # %% ../nbs/57_generation.ipynb #e1ed375b
 def check_count(n:int): # sounds asked for
@@ -158,7 +159,7 @@ def generate(mf:ModelFile, # a model file with a generator
             start = None if prompt is None else encode_codes(mf.model, [prompt], spec)[0][0]
             td = mf.model.time_downsample   # log-mel frames per code column
             cols = math.ceil(frames / td)
-            stop = silence_stop(mf) if prompt is None and sounds_end(mf) else None   # one-shots: not sampled past their end
+            stop = silence_stop(mf) if prompt is None and mf.generator.one_shot else None   # one-shots: not sampled past their end
             seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
             made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
             mels = decode_codes(mf, seqs, min(frames, td * made))
@@ -179,7 +180,7 @@ def generate(mf:ModelFile, # a model file with a generator
 def model_kinds(mf:ModelFile, # a model file
                ) -> dict[str, int]:
     "The kinds the model's generator makes, with their training files (empty: a model without kinds)."
-    return ((mf.generator or {}).get('info') or {}).get('kinds') or {}
+    return mf.generator.kinds if mf.generator else {}
 
 # %% ../nbs/57_generation.ipynb #5226e227
 def pick_kinds(mf:ModelFile, # a model file with a generator
@@ -205,12 +206,6 @@ def _kind_indices(mf, kinds):
     known = list(model_kinds(mf))
     for k in kinds: pick_kinds(mf, 1, k)                                  # an unknown kind: its error
     return torch.tensor([known.index(k) for k in kinds])
-
-# %% ../nbs/57_generation.ipynb #a53925ca
-def sounds_end(mf:ModelFile, # a model file with a generator
-              ) -> bool:
-    "Whether the model makes one-shots, sampled and trimmed only to where they fall silent: at least half its training files end."
-    return bool((mf.generator.get('info') or {}).get('one_shot'))
 
 # %% ../nbs/57_generation.ipynb #5eec098d
 def first_under(level:torch.Tensor, # non-negative levels `[..., T]` (frame RMS, mel power)
@@ -242,7 +237,7 @@ def silence_stop(mf:ModelFile, # an RVQ-VAE model file with its prior
                  floor_db:float=60.0, # a column this far under the sound's loudest is silence (as `trim_one_shot`)
                 ):
     "A `sample_codes` stop: True once every sound's last `columns` columns lie `floor_db` under its loudest, by `code_power`; None without it."
-    power = (mf.generator.get('info') or {}).get('code_power')             # `code_power`, kept when the prior was trained
+    power = mf.generator.code_power                                      # `code_power`, kept when the prior was trained
     if power is None: return None                                         # an older model file: sampled to the end, then trimmed
     power, Q = torch.tensor(power), mf.model.quantizer.num_quantizers
     rows = len(power)
@@ -267,8 +262,8 @@ def mel_end_frames(mels:torch.Tensor, # log-mels `[n, n_mels, T]`
 # %% ../nbs/57_generation.ipynb #95e7494c
 def _finish(mf, mels, samples, n_iter, seed, lead=0):
     "(waveforms, mels) of generated mels: one-shots' tails shaped, the way back, peak-normalised, trimmed after `lead` samples where they end, and re-analysed."
-    if not sounds_end(mf): return _to_sound(mf, mels, samples, n_iter, seed), mels
-    hop, bounds = mf.spectrogram.hop_length, (mf.generator.get('info') or {}).get('decay')
+    if not mf.generator.one_shot: return _to_sound(mf, mels, samples, n_iter, seed), mels
+    hop, bounds = mf.spectrogram.hop_length, mf.generator.decay
     if bounds:                                                            # tails that decay (`shape_decay`)
         mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
     waves = mels.new_zeros(len(mels), samples)

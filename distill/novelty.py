@@ -41,7 +41,7 @@ def training_reference(corpus, # the run's `Corpus`
 def realism_scale(mf:ModelFile, # a loaded model file
                  ) -> tuple:
     "The model's `RealismScale` and reference (None, None without one)."
-    ref = ((mf.generator or {}).get('info') or {}).get('reference')
+    ref = mf.generator and mf.generator.reference
     return (None, None) if not ref else (RealismScale(torch.tensor(ref['train']), torch.tensor(ref['held'])), ref)
 
 def nearest_training(mf:ModelFile, # the model file the sounds came from

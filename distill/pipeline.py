@@ -17,11 +17,13 @@ from .training.report import write_report
 from .generation import fit_generator, generate, interpolate, variations, pick_kinds, check_count, check_seconds, check_amount
 from .novelty import nearest_training, set_figures
 from .pads import model_pads, pad_sounds
+from .loops import estimate_tempo, make_loop
+from .audio.spectrogram import front_end
 from .writers import write_sounds, write_kit, write_index_page, check_wav
 from .device import get_device, is_main_process, module_device
 
 # %% auto #0
-__all__ = ['PRIOR_SHARE', 'ModelRun', 'make_model', 'Sounds', 'make_sounds']
+__all__ = ['PRIOR_SHARE', 'ModelRun', 'make_model', 'Sounds', 'as_loops', 'note_suffix', 'make_sounds']
 
 # %% ../nbs/58_pipeline.ipynb #50af540c
 PRIOR_SHARE = 0.2      # share of a `minutes` budget that goes to the RVQ-VAE's prior
@@ -41,23 +43,24 @@ def _generator_and_sounds(res:TrainResult, # the codec's training run
                           progress:bool, # progress bars
                           one_shot:bool|None, # which training files end in silence (see `make_model`)
                          ) -> dict:
-    "Fit the run's generator into its model file and write four generated sounds beside it; the figures."
+    "Fit the run's generator, write the model file (once: codec and generator together) and four generated sounds beside it; the figures."
     config = get_adaptive_prior_config(len(res.corpus.files))
     if prior_epochs is not None: config = PriorConfig(**{**config.to_dict(), 'max_epochs': prior_epochs})
     if minutes: print(f"codec trained in {res.seconds / 60:.1f} min; the prior gets {minutes:.1f} min", flush=True)
-    info = fit_generator(res.model_path, res.corpus, config, minutes, seed, progress, one_shot, res.train_files, res.val_files,
-                         module_device(res.model))
+    facts = fit_generator(res.model_path, res.corpus, config, minutes, seed, progress, one_shot, res.train_files, res.val_files,
+                          module_device(res.model), model=res.model_file())
     mf = load_model(res.model_path, device=module_device(res.model))
     kinds = pick_kinds(mf, 4, seed=seed)
     waves, mels = generate(mf, n=4, seconds=2.0, seed=seed, kind=kinds)
     files = write_sounds(res.model_path.parent, waves, mels, res.corpus.sample_rate, kinds=kinds, nearest=nearest_training(mf, waves))
-    if 'bits_per_code' in info:
-        print(f"prior: {info['epochs']} epochs in {info['seconds']:.0f} s; held-out bits per code {info['bits_per_code']:.2f} "
-              f"(unigram {info['unigram_bits']:.2f}, repeat {info['repeat_bits']:.2f})", flush=True)
+    if facts.bits_per_code is not None:
+        print(f"prior: {facts.epochs} epochs in {facts.seconds:.0f} s; held-out bits per code {facts.bits_per_code:.2f} "
+              f"(unigram {facts.unigram_bits:.2f}, repeat {facts.repeat_bits:.2f})", flush=True)
     figures = set_figures(mf, waves)
     if figures: print(f"generated sounds against the held-out files: realism {figures['realism']:.2f}, novelty {figures['novelty']:.2f}, "
                       f"diversity {figures['diversity']:.2f}", flush=True)
-    return dict(info={k: v for k, v in info.items() if k not in ('history', 'reference', 'code_power')}, files=files, figures=figures)
+    info = {k: v for k, v in facts.info().items() if k not in ('history', 'reference', 'code_power', 'decay')}   # what summary.json keeps
+    return dict(info=dict(kind=facts.kind, **info), files=files, figures=figures)
 
 # %% ../nbs/58_pipeline.ipynb #d42a8b0b
 def make_model(folder:str|Path|None, # folder of sound files (None: a freshly made demo corpus in out/demo_corpus)
@@ -91,7 +94,7 @@ def make_model(folder:str|Path|None, # folder of sound files (None: a freshly ma
     elif not src.is_dir(): raise FileNotFoundError(f"{src}: no such folder")
     train = train_vqvae if model == 'vqvae' else train_vae
     res = train(src, out, epochs=epochs, minutes=None if minutes is None else minutes * (1 - share), seed=seed, resume=resume,
-                augment_data=augment, progress=progress, device=device, bf16=bf16)
+                augment_data=augment, progress=progress, device=device, bf16=bf16, write=not generator)
     if not is_main_process(): return None                         # one process of several (torchrun): process 0 writes the rest
     gen = _generator_and_sounds(res, minutes and minutes * share, prior_epochs, seed, progress, one_shot) if generator else None
     summary = write_report(res, generated=gen and gen['files'], prior=gen and gen['info'], generated_figures=gen and gen['figures'])
@@ -144,6 +147,25 @@ def _pads_kit(mf, # a loaded model file
     pad_of = [p for p in pads for _ in range(round_robins)]
     return waves, mels, pad_of
 
+# %% ../nbs/58_pipeline.ipynb #94ac19ac
+def as_loops(mf, # a loaded model file whose sounds go on
+              waves:torch.Tensor, # the sounds made [n, samples]
+              source:torch.Tensor|None, # the sound they are variations of (its tempo is theirs), or None
+             ) -> tuple:
+    "`(loops padded to one length, their log-mels, per loop its facts)`: each sound cut to whole beats and its seam crossfaded."
+    sr = mf.spectrogram.sample_rate
+    tempo = None if source is None else estimate_tempo(source, sr)[0]
+    made = [make_loop(w, sr, tempo) for w in waves.cpu()]
+    loops = torch.stack([F.pad(w, (0, max(len(v) for v, _ in made) - len(w))) for w, _ in made])
+    return loops, front_end(mf.spectrogram)(loops[:, None]), [dict(loop=True, samples=len(w), **f) for w, f in made]
+
+# %% ../nbs/58_pipeline.ipynb #7e6be4c4
+def note_suffix(d:dict, # a written sound's facts
+         ) -> str:
+    "The end of a sound's note on the page: its pad, its kind, or its tempo and beats as a loop."
+    if d.get('loop'): return f"; a loop of {d['beats']} beats at {d['tempo']:g} bpm" if d['beats'] else "; a loop (no pulse found: the whole sound)"
+    return f"; pad {d['pad']}" if 'pad' in d else f"; kind {d['kind']}" if 'kind' in d else ''
+
 # %% ../nbs/58_pipeline.ipynb #5fae54ca
 def make_sounds(model_file:str|Path, # a model file written by `make_model` (or `distill_train`)
                 out:str|Path, # folder for the WAVs, their pictures, index.html and kit.sfz
@@ -165,11 +187,11 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
                 progress:bool=True, # a progress bar while sampling
                 device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
                ) -> Sounds:
-    "Make new sounds from a model file and write them, with their pictures, a page and a kit, to `out`."
+    "Make new sounds from a model file and write them, with their pictures, a page and a kit, to `out` (a loop model's as loops)."
     check_count(n); check_seconds(seconds); check_sampling(temperature, top_k, top_p); check_wav(bit_depth, sample_rate)
     _check_mode(prompt, between, like, amount, kind, round_robins)
     mf = load_model(model_file, device=get_device(device))
-    sr, kinds = mf.spectrogram.sample_rate, None
+    sr, kinds, looped = mf.spectrogram.sample_rate, None, None
     if between:
         a, b = (load_audio(f, sr) for f in between)
         waves, mels = interpolate(mf, a, b, n, n_iter, seed)
@@ -186,10 +208,15 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
         kinds = pick_kinds(mf, n, kind, seed)
         waves, mels = generate(mf, n, seconds, temperature, top_k, top_p, seed, clip, n_iter, progress=progress, kind=kinds)
         prefix, how = 'generated', f"seed {seed}, temperature {temperature}" + (f", continuing {prompt}" if prompt else '')
-    files = write_sounds(out, waves, mels, sr, prefix, kinds, sample_rate, bit_depth, nearest_training(mf, waves))
+    if mf.generator is not None and mf.generator.one_shot is False and not (between or round_robins or prompt):
+        waves, mels, looped = as_loops(mf, waves, load_audio(like, sr) if like else None)   # a loop model's sounds loop
+    files = write_sounds(out, waves, mels, sr, prefix, kinds, sample_rate, bit_depth, nearest_training(mf, waves),
+                         lengths=looped and [f['samples'] for f in looped])
+    for f, facts in zip(files, looped or []):
+        f.update(loop=True, tempo=facts['tempo'], beats=facts['beats'])
     if round_robins:
         for f, p in zip(files, pad_of): f.update(pad=p.name, key=p.note)   # each pad on its key, its sounds in turn
     kit = write_kit(out, files, f'distill kit from {Path(model_file).name}') if len(files) <= 92 or round_robins else None   # keys 36-127
     page = write_index_page(out, f'Generated by {Path(model_file).name}',
-                            [dict(name=Path(d['wav']).stem, note=how + (f"; pad {d['pad']}" if 'pad' in d else f"; kind {d['kind']}" if 'kind' in d else ''), **d) for d in files])
+                            [dict(name=Path(d['wav']).stem, note=how + note_suffix(d), **d) for d in files])
     return Sounds(Path(out), files, page, kit)

@@ -27,6 +27,7 @@ from .pads import PadBank
 from .writers import write_wav, save_mel_png, write_kit, kit_layout, loudness_db, to_its_end, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
 from .device import get_device
 from .cli import EXPECTED_ERRORS, run_command
+from .pipeline import as_loops, note_suffix
 
 # %% auto #0
 __all__ = ['MARKS', 'SLOTS', 'PADS_CSS', 'PADS_HTML', 'PADS_JS_POOLS', 'PADS_JS_SYNC', 'PADS_JS_HIT', 'PADS_JS_INPUTS', 'PADS_JS',
@@ -47,6 +48,7 @@ class Sound:
     nearest: dict|None = None  # its nearest training sound and novelty (`nearest_training`)
     kept: str|None = None      # its WAV's name in the kit, once kept
     pad: str|None = None       # the pad it was played on (it shares that pad's key in the kit)
+    loop: dict|None = None     # a loop model's sound: its `tempo` and `beats` (`make_loop`); played and kept as a loop
 
 # %% ../nbs/65_studio.ipynb #25f4c578
 class Studio:
@@ -110,6 +112,7 @@ def _made(self:Studio, waves:torch.Tensor, # waveforms [n, S] at the model's rat
           stem:list[str], # per sound, the start of its name ('snare', 'variation', ...)
           notes:list[str], # per sound, how it was made
           kinds:list|None=None, # per sound, its kind (None: no kinds)
+          loops:list|None=None, # per sound, its loop's facts (`as_loops`: `samples`, `tempo`, `beats`), or None: not loops
          ) -> list[Sound]:
     "New sounds on the page from waveforms `[n, S]`: named, placed on the map, with their nearest training sounds."
     feats = None if self.scale is None else timbre_features(list(waves), self.sr)   # computed once, for the map and the nearest
@@ -118,8 +121,9 @@ def _made(self:Studio, waves:torch.Tensor, # waveforms [n, S] at the model's rat
     made = []
     for i, w in enumerate(waves):
         name = next(f'{stem[i]}_{j:03d}' for j in range(len(self.sounds) + 1) if f'{stem[i]}_{j:03d}' not in self.sounds)
-        w = to_its_end(w)
-        made.append(self._add(Sound(name, source, w.cpu(), places[i], (kinds or [None] * len(waves))[i], note=notes[i], nearest=near[i])))
+        w = to_its_end(w) if loops is None else w[:loops[i]['samples']]
+        made.append(self._add(Sound(name, source, w.cpu(), places[i], (kinds or [None] * len(waves))[i], note=notes[i], nearest=near[i],
+                                      loop=loops and {k: loops[i][k] for k in ('tempo', 'beats')})))
     return made
 
 # %% ../nbs/65_studio.ipynb #24cb47d1
@@ -140,6 +144,16 @@ def wave(self:Studio, name:str, # a sound on the page
     if s.wave is None: s.wave = load_audio(s.path, self.sr)[:4 * self.sr]
     return s.wave
 
+# %% ../nbs/65_studio.ipynb #5714d0f5
+@patch
+def _loops(self:Studio, waves:torch.Tensor, # sounds made [n, S]
+           source:torch.Tensor|None=None, # the sound they are variations of, or None
+          ) -> tuple:
+    "`(waves, per sound its loop's facts)`: a loop model's sounds as loops (`as_loops`); other models' as made, with None."
+    if self.mf.generator.one_shot is not False: return waves, None
+    loops, _, facts = as_loops(self.mf, waves, source)
+    return loops, facts
+
 # %% ../nbs/65_studio.ipynb #e2dca057
 @patch
 def generate(self:Studio, n:int=4, # sounds to make
@@ -153,8 +167,9 @@ def generate(self:Studio, n:int=4, # sounds to make
     for i in range(n):
         k = None if kinds is None else kinds[i]
         with self.lock: waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
+        waves, loops = self._loops(waves)
         yield self._made(waves, 'generated', [k or 'generated'], [f"seed {seed + i}, temperature {temperature:g}" + (f", {k}" if k else '')],
-                         None if k is None else [k])[0]
+                         None if k is None else [k], loops)[0]
 
 # %% ../nbs/65_studio.ipynb #84a834fb
 @patch
@@ -165,8 +180,9 @@ def vary(self:Studio, name:str, # a sound on the page
         ) -> list[Sound]:
     "`n` variations of a sound on the page, on the page (of its kind)."
     with self.lock: waves, _ = variations(self.mf, self.wave(name), n, amount, seed=seed)
+    waves, loops = self._loops(waves, self.wave(name))
     kind = self.sounds[name].kind
-    return self._made(waves, 'variation', ['variation'] * n, [f"of {name}, amount {amount:g}, seed {seed}"] * n, [kind] * n if kind else None)
+    return self._made(waves, 'variation', ['variation'] * n, [f"of {name}, amount {amount:g}, seed {seed}"] * n, [kind] * n if kind else None, loops)
 
 # %% ../nbs/65_studio.ipynb #5b3eb76f
 @patch
@@ -224,7 +240,8 @@ def keep(self:Studio, name:str, # a sound on the page
     stem = next(f'{s.kind or s.source}_{j:03d}' for j in range(len(taken) + 1) if f'{s.kind or s.source}_{j:03d}' not in taken)
     w = self.wave(name)
     item = dict(name=stem, wav=f'{stem}.wav', png=f'{stem}.png', note=f"{name}: {s.note}" if s.note else name,
-                level=round(loudness_db(w, self.sr), 2), **({'kind': s.kind} if s.kind else {}), **({'pad': s.pad or s.kind} if s.pad or s.kind else {}))
+                level=round(loudness_db(w, self.sr), 2), **({'kind': s.kind} if s.kind else {}), **({'pad': s.pad or s.kind} if s.pad or s.kind else {}),
+                **(dict(loop=True, **s.loop) if s.loop else {}))
     if item.get('pad') in self.pads.pads: item['key'] = self.pads.pads[item['pad']].note   # the key it plays on in the page
     items = self.kit_items + [item]
     kit_layout(items)                                               # first: a full kit says so before a file is added
@@ -333,7 +350,8 @@ def _card(st:Studio, # the studio
         try: nw = _url(st.wav_file(near)) if near in st.sounds else None
         except (OSError, AudioLoadError): nw = None                     # its training file has moved
         item = dict(nearest=near, novelty=s.nearest['novelty'], nearest_wav=nw)
-    note = (s.note or s.source) + (f"; kept as {s.kept}" if s.kept else '')
+    note = (s.note or s.source) + (note_suffix(dict(loop=True, **s.loop)) if s.loop else '') + (f"; kept as {s.kept}" if s.kept else '')
+    if s.loop: item['loop'] = True
     return sound_card(name, _url(st.wav_file(name)), _url(st.png_file(name)), note, item).replace(
         '<audio controls preload="none"', '<audio controls preload="auto"' + (' autoplay' if autoplay else ''), 1)
 

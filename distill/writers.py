@@ -139,12 +139,13 @@ def sound_card(name:str, # the sound's title
                wav:str, # its WAV's address, relative to the page
                png:str|None=None, # its log-mel picture's address (None: no picture)
                note:str|None=None, # one line under the player
-               item:dict|None=None, # may hold `nearest`, `nearest_wav`, `novelty` (the nearest training sound)
+               item:dict|None=None, # may hold `nearest`, `nearest_wav`, `novelty` (the nearest training sound) and `loop` (played looped)
               ) -> str:
     "One sound: its title, picture (if any), player, a note, and its nearest training sound when `item` has one."
     img = '' if png is None else f'<img src="{_e(png)}" alt="log-mel of {_e(name)}">'
     extra = '' if note is None else f'<p class="sub">{_e(note)}</p>'
-    return f'<div><h3>{_e(name)}</h3>{img}<audio controls preload="none" src="{_e(wav)}"></audio>{extra}{_nearest(item or {})}</div>'
+    loop = ' loop' if (item or {}).get('loop') else ''                      # a loop plays round until stopped
+    return f'<div><h3>{_e(name)}</h3>{img}<audio controls{loop} preload="none" src="{_e(wav)}"></audio>{extra}{_nearest(item or {})}</div>'
 
 # %% ../nbs/48_writers.ipynb #30fec173
 def _model_name(summary:dict, # a run's summary
@@ -279,6 +280,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
                  rate:int|None=None, # the WAVs' rate (None: `sample_rate`)
                  bit_depth:int=16, # the WAVs' bits per sample: 16 or 24
                  nearest:list[dict]|None=None, # each sound's nearest training sound (`nearest_training`), copied to nearest/
+                 lengths:list[int]|None=None, # each sound's length in samples (None: up to its last non-zero sample, `to_its_end`)
                 ) -> list[dict]:
     "Write WAVs and log-mel pictures; per sound `{'wav', 'png', 'level'}` (names relative to `out`, level in dB), with `kind` and the `nearest` fields when given."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -287,7 +289,7 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
     for i, (w, m) in enumerate(zip(waves, mels)):
         if kinds: seen[kinds[i]] = j = seen.get(kinds[i], -1) + 1
         name = f'{kinds[i]}_{j:03d}' if kinds else f'{prefix}_{i}'
-        w = to_its_end(w)
+        w = to_its_end(w) if lengths is None else w[:lengths[i]]
         write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
         draw_mel(axs[0, i], m[0], name)
@@ -327,9 +329,9 @@ def gm_key(kind:str, # a kind's name, e.g. 'snares' or 'Closed Hat'
 # %% ../nbs/48_writers.ipynb #c3656505
 LAYER_DB = 6.0   # a pad whose sounds' levels spread over this many dB gets velocity layers
 
-def kit_layout(sounds:list[dict], # per sound `wav`, and optionally `kind`, `pad` (its round-robin group), `key` (its pad's MIDI key) and `level` (dB)
+def kit_layout(sounds:list[dict], # per sound `wav`, and optionally `kind`, `pad` (its round-robin group), `key` (its pad's MIDI key), `level` (dB) and `loop`
               ) -> list[dict]:
-    "Where each sound plays: `key`, `pad`, `lovel`/`hivel` and its place in its layer's round robin (`seq_length`, `seq_position`)."
+    "Where each sound plays: `key`, `pad`, `lovel`/`hivel`, its place in its layer's round robin (`seq_length`, `seq_position`), and whether it `loop`s."
     kinds = [s.get('kind') for s in sounds]
     drums = all(k is not None and gm_key(k) for k in kinds)
     pads = [s.get('pad') or (kinds[i] if drums else f'sound {i + 1}') for i, s in enumerate(sounds)]
@@ -348,7 +350,7 @@ def kit_layout(sounds:list[dict], # per sound `wav`, and optionally `kind`, `pad
             for j, i in enumerate(sorted(layer.tolist())):
                 key = next((sounds[m]['key'] for m in members if 'key' in sounds[m]), gm_key(pad) if gm else 36 + order.index(pad))
                 out[i] = dict(wav=sounds[i]['wav'], pad=pad, key=key,
-                              lovel=lo, hivel=hi, seq_length=len(layer), seq_position=j + 1)
+                              lovel=lo, hivel=hi, seq_length=len(layer), seq_position=j + 1, loop=bool(sounds[i].get('loop')))
     return out
 
 # %% ../nbs/48_writers.ipynb #dcaf3639
@@ -358,7 +360,8 @@ def _sfz(layout, title):
     for r in layout:
         vel = f" lovel={r['lovel']} hivel={r['hivel']}" if (r['lovel'], r['hivel']) != (1, 127) else ''
         rr = f" seq_length={r['seq_length']} seq_position={r['seq_position']}" if r['seq_length'] > 1 else ''
-        lines.append(f"<region> sample={r['wav']} key={r['key']}{vel}{rr}")
+        loop = f" loop_mode=loop_continuous loop_start=0 loop_end={r['frames'] - 1}" if r['loop'] else ''
+        lines.append(f"<region> sample={r['wav']} key={r['key']}{vel}{rr}{loop}")
     return '\n'.join(lines) + '\n'
 
 def _dspreset(layout, title, release):
@@ -372,17 +375,20 @@ def _dspreset(layout, title, release):
         g = ET.SubElement(groups, 'group', name=f"{pad} {lo}-{layer[0]['hivel']}", ampVelTrack='1',
                           seqMode='round_robin' if len(layer) > 1 else 'always', seqLength=str(len(layer)))
         for r in layer:
+            loop = dict(loopEnabled='true', loopStart='0', loopEnd=str(r['frames'] - 1)) if r['loop'] else {}
             ET.SubElement(g, 'sample', path=r['wav'], rootNote=str(r['key']), loNote=str(r['key']), hiNote=str(r['key']),
-                          loVel=str(r['lovel']), hiVel=str(r['hivel']), seqPosition=str(r['seq_position']))
+                          loVel=str(r['lovel']), hiVel=str(r['hivel']), seqPosition=str(r['seq_position']), **loop)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding='unicode') + '\n'
 
 def write_kit(out:str|Path, # the folder the WAVs are in
-              sounds:list[dict], # per sound `wav` (relative to `out`) and optionally `kind`, `pad` and `level` (see `kit_layout`)
+              sounds:list[dict], # per sound `wav` (relative to `out`) and optionally `kind`, `pad`, `level` and `loop` (see `kit_layout`)
               title:str='distill kit', # a comment at the top
              ) -> Path:
-    "Write `out/kit.sfz` and `out/kit.dspreset` (Decent Sampler): pads on General MIDI drum keys or from key 36 up, with round robins and velocity layers."
+    "Write `out/kit.sfz` and `out/kit.dspreset` (Decent Sampler): pads on General MIDI drum keys or from key 36 up, with round robins, velocity layers and loops."
     out, layout = Path(out), kit_layout(sounds)
+    for r in layout:
+        if r['loop']: r['frames'] = sf.info(out / r['wav']).frames          # a loop runs over its whole file
     seconds = [sf.info(out / r['wav']).duration for r in layout if (out / r['wav']).exists()]
     (out / 'kit.dspreset').write_text(_dspreset(layout, title, max(seconds, default=2.0)))
     path = out / 'kit.sfz'

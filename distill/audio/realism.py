@@ -11,7 +11,7 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ENVELOPE_FEATURES', 'STRUCTURE_FEATURES', 'mel_db', 'dct_matrix', 'mfcc_features', 'envelope_features',
-           'structure_features', 'mmd2', 'RealismScale', 'sound_features']
+           'onset_strength', 'onset_autocorrelation', 'structure_features', 'mmd2', 'RealismScale', 'sound_features']
 
 # %% ../../nbs/12_realism.ipynb #ed22312c
 def mel_db(logmel:torch.Tensor, # log-mels [B, 1, n_mels, T] (`log1p` of mel power)
@@ -71,16 +71,31 @@ def envelope_features(logmel:torch.Tensor, # log-mels [B, 1, n_mels, T], typical
     return torch.stack([(peak - first) * frame_s, peak * frame_s, last_above(-20) * frame_s, last_above(-40) * frame_s,
                         *after, flux.mean(1), flux.std(1, unbiased=False), fmax, late, c_peak, c_mean, c_later - c_peak], 1)
 
+# %% ../../nbs/12_realism.ipynb #b93a7b08
+def onset_strength(front, # the log-mel front end (`AudioSpectrogram`)
+                   waves:torch.Tensor, # sounds [B, S] at the front end's rate
+                  ) -> torch.Tensor:
+    "Onset envelopes `[B, T]`: the log-mel's rise into each frame, read after 100 ms of silence (value i at (i + 1) hops less 100 ms into the sound)."
+    lead = torch.nn.functional.pad(waves.float(), (round(0.1 * front.config.sample_rate), 0))   # a sound that starts at once has its onset
+    with torch.no_grad(): m = mel_db(front(lead[:, None]))
+    m = torch.maximum(m, m.amax((1, 2), keepdim=True) - 80)
+    return m.diff(dim=-1).clamp(min=0).mean(1)
+
+def onset_autocorrelation(onset:torch.Tensor, # onset envelopes [B, T]
+                         ) -> torch.Tensor:
+    "Their normalised, unbiased autocorrelation `[B, T]` by lag in frames (1 at lag 0)."
+    o = onset - onset.mean(1, keepdim=True)
+    T = o.shape[1]
+    ac = torch.fft.irfft(torch.fft.rfft(o, 2 * T).abs().pow(2), 2 * T)[:, :T]
+    return ac / (T - torch.arange(T)) / (ac[:, :1] / T).clamp(min=1e-12)
+
 # %% ../../nbs/12_realism.ipynb #a9b65948
 STRUCTURE_FEATURES = ('periodicity', 'period_s', 'onsets_per_s', 'ioi_spread', 'level_std_db', 'near_peak',
                       'mod_under_0.5hz', 'mod_0.5_2hz', 'mod_2_6hz', 'mod_6_16hz', 'flux_mean', 'flux_std')
 
 def _periodicity(onset, rate, lags=(0.15, 1.5)):
     "Highest normalised (unbiased) autocorrelation of onset envelopes `[B, T]` at `lags` seconds, and its lag (s)."
-    o = onset - onset.mean(1, keepdim=True)
-    T = o.shape[1]
-    ac = torch.fft.irfft(torch.fft.rfft(o, 2 * T).abs().pow(2), 2 * T)[:, :T]
-    ac = ac / (T - torch.arange(T)) / (ac[:, :1] / T).clamp(min=1e-12)
+    ac, T = onset_autocorrelation(onset), onset.shape[1]
     lo, hi = round(lags[0] * rate), min(round(lags[1] * rate), T - 1)
     best, at = ac[:, lo:hi + 1].max(1)
     return best, (at + lo) / rate
@@ -106,7 +121,6 @@ def structure_features(front, # the log-mel front end (`AudioSpectrogram`)
     c = front.config
     n = round(seconds * c.sample_rate)
     w = torch.nn.functional.pad(waves[:, :n].float(), (0, max(0, n - waves.shape[1])))
-    lead = torch.nn.functional.pad(w, (round(0.1 * c.sample_rate), 0))      # 100 ms of silence first: a sound that starts at once has its onset
     frame = round(0.046 * c.sample_rate)
     power = torch.nn.functional.avg_pool1d(w.pow(2)[:, None], frame, frame // 2)[:, 0]
     db = 10 * torch.log10(power.clamp(min=1e-12))
@@ -116,9 +130,7 @@ def structure_features(front, # the log-mel front end (`AudioSpectrogram`)
     mod = torch.fft.rfft(env).abs().pow(2)[:, 1:]
     hz = torch.fft.rfftfreq(db.shape[1], frame // 2 / c.sample_rate)[1:]
     share = lambda a, b: mod[:, (hz >= a) & (hz < b)].sum(1) / mod.sum(1).clamp(min=1e-12)
-    with torch.no_grad(): m = mel_db(front(lead[:, None]))
-    m = torch.maximum(m, m.amax((1, 2), keepdim=True) - 80)
-    flux = m.diff(dim=-1).clamp(min=0).mean(1)                             # onset strength per frame [B, T-1]
+    flux = onset_strength(front, w)                                        # onset strength per frame [B, T]
     rate = c.sample_rate / c.hop_length
     periodicity, period = _periodicity(flux, rate)
     onsets, spread = _onsets(flux, rate, seconds)

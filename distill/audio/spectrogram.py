@@ -13,7 +13,7 @@ from ..config import SpectrogramConfig, ComplexSpectrogramConfig
 
 # %% auto #0
 __all__ = ['hz_to_mel', 'mel_to_hz', 'mel_band_edges', 'mel_filterbank', 'spectral_convergence', 'griffin_lim',
-           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'frame_rms', 'is_one_shot', 'ends_in_silence']
+           'AudioSpectrogram', 'ComplexSpectrogram', 'front_end', 'frame_rms', 'is_one_shot']
 
 # %% ../../nbs/11_spectrogram.ipynb #42b251b3
 def hz_to_mel(f): # frequency in Hz (float or array)
@@ -254,21 +254,15 @@ def frame_rms(x:torch.Tensor, # sounds [..., samples]
 # %% ../../nbs/11_spectrogram.ipynb #f7ffd06b
 def is_one_shot(clip:torch.Tensor, # a 1-D clip
                 spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
-                onset_s:float=0.1, # the loudest frame must start within this many seconds
+                chunk_s:float=1.0, # a training chunk: a shorter clip ends, whatever its last moments hold (0: judge the shape alone)
+                onset_s:float=0.1, # otherwise the loudest frame must start within this many seconds
                 drop_db:float=12.0, # and the last 50 ms must lie at least this far under it
                ) -> bool:
-    "Whether `clip` is a one-shot: loudest near its start, and quieter by `drop_db` at its end."
+    "Whether `clip` is a one-shot, a sound that ends in silence: shorter than a chunk, or loudest near its start and `drop_db` quieter at its end."
     spec = spectrogram or SpectrogramConfig()
     sample_rate, hop = spec.sample_rate, spec.hop_length
+    if len(clip) < chunk_s * sample_rate: return True
     rms = frame_rms(clip, hop)
     if len(rms) < 2: return True                                   # shorter than two frames: a click
     tail = rms[-max(1, round(0.05 * sample_rate / hop)):].max()
     return bool(int(rms.argmax()) * hop <= onset_s * sample_rate and tail <= rms.max() * 10 ** (-drop_db / 20))
-
-# %% ../../nbs/11_spectrogram.ipynb #66633bc5
-def ends_in_silence(clip:torch.Tensor, # a 1-D clip
-                    spectrogram:SpectrogramConfig|None=None, # its rate and the frames' hop (default `SpectrogramConfig()`)
-                    chunk_s:float=1.0, # a training chunk: a shorter file ends, whatever its last moments hold
-                   ) -> bool:
-    "Whether a training file is a sound that ends, to be followed by silence: a one-shot, or shorter than a chunk."
-    return len(clip) < chunk_s * (spectrogram or SpectrogramConfig()).sample_rate or is_one_shot(clip, spectrogram)

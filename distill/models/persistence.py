@@ -4,7 +4,7 @@
 
 # %% ../../nbs/40_persistence.ipynb #1b31d3db
 from __future__ import annotations
-import json, os, tempfile
+import dataclasses, json, os, tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,8 +16,8 @@ from .vqvae import ConvVQVAE
 from .vae import ConvVAE
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'GENERATOR_PREFIX', 'MODEL_KINDS', 'ModelFileError', 'ModelFile', 'save_model',
-           'read_model_header', 'load_model']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'GENERATOR_PREFIX', 'MODEL_KINDS', 'ModelFileError', 'GeneratorFacts', 'ModelFile',
+           'save_model', 'read_model_header', 'load_model']
 
 # %% ../../nbs/40_persistence.ipynb #36e0b4f4
 FORMAT = 'distill-model'
@@ -28,6 +28,43 @@ MODEL_KINDS = {'vqvae': ConvVQVAE, 'vae': ConvVAE}
 # %% ../../nbs/40_persistence.ipynb #fbbf4d7e
 class ModelFileError(ValueError):
     "A model file cannot be used; the message names the file and the problem."
+
+# %% ../../nbs/40_persistence.ipynb #78fb2ad0
+@dataclass
+class GeneratorFacts:
+    "What a model file's generator is, and what was measured when it was fitted."
+    kind: str                              # 'column_prior', 'code_prior' or 'aggregate_posterior' (or a test's own)
+    hparams: dict                          # the generator's constructor arguments
+    one_shot: bool | None = None           # its sounds end in silence (None: a file from before distill judged it)
+    ending_files: int | None = None        # training files that end in silence
+    files: int | None = None               # training files it was fitted on
+    kinds: dict = field(default_factory=dict)   # training files per kind it can make (empty: a corpus without kinds)
+    decay: list | None = None              # the corpus's slowest decay rate per mel band (`decay_bounds`), for `shape_decay`
+    code_power: list | None = None         # each code's mean mel power (`code_power`), for `silence_stop`
+    reference: dict | None = None          # the training files' features (`training_reference`), for novelty
+    bits_per_code: float | None = None     # held-out bits per code of the prior
+    unigram_bits: float | None = None      # ... of per-level code frequencies
+    repeat_bits: float | None = None       # ... of repeating the previous column
+    epochs: int | None = None              # the prior's epochs
+    seconds: float | None = None           # and the seconds they took
+    train_codes: int | None = None         # codes it was trained on
+    held_out_codes: int | None = None      # held-out codes its bits per code are the mean over
+    chunks: int | None = None              # a VAE's aggregate posterior: the chunks it holds
+    history: dict | None = None            # the prior's bits per code per epoch
+
+    def info(self) -> dict:
+        "The facts besides `kind` and `hparams`, as the file's JSON `info` holds them (unknown ones left out)."
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in ('kind', 'hparams') and v is not None and v != {}}
+
+    @classmethod
+    def from_header(cls, d:dict, # the header's `generator`: `kind`, `hparams` and `info`
+                    path='the model file', # how an error names the file
+                   ) -> GeneratorFacts:
+        "The facts a file's header holds (an older file's unknown keys dropped, its missing ones `None`)."
+        if not isinstance(d, dict) or not isinstance(d.get('kind'), str) or not isinstance(d.get('hparams'), dict):
+            raise ModelFileError(f"{path}: the generator's header lacks its kind or hparams")
+        known = {f.name for f in dataclasses.fields(cls)} - {'kind', 'hparams'}
+        return cls(d['kind'], d['hparams'], **{k: v for k, v in (d.get('info') or {}).items() if k in known})
 
 # %% ../../nbs/40_persistence.ipynb #91435b8e
 @dataclass
@@ -40,7 +77,7 @@ class ModelFile:
     codebook_health: list | None = None
     history: dict = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
-    generator: dict | None = None          # kind, hparams and figures of the generator, if the file has one
+    generator: GeneratorFacts | None = None   # the generator's kind, hparams and facts, if the file has one
     generator_state: dict | None = None    # its tensors (names without the prefix)
 
 # %% ../../nbs/40_persistence.ipynb #cb5fb967
@@ -58,7 +95,7 @@ def save_model(model:torch.nn.Module, # a ConvVQVAE or ConvVAE
                history:dict|None=None, # loss history, e.g. {'train': [...], 'val': [...]}
                metadata:dict|None=None, # anything else JSON-able: name, corpus file count and duration...
                generator:torch.nn.Module|None=None, # a module with `generator_kind` and `hparams` (a prior), stored beside the model
-               generator_info:dict|None=None, # JSON-able figures of the generator (held-out bits, training time...)
+               generator_facts:GeneratorFacts|None=None, # what was measured when it was fitted (its kind and hparams are the module's)
               ) -> Path:
     "Write `model` and everything needed to rebuild it to `path`, atomically."
     path = Path(path)
@@ -69,7 +106,7 @@ def save_model(model:torch.nn.Module, # a ConvVQVAE or ConvVAE
                   codebook_health=codebook_health, history=history or {},
                   metadata={**(metadata or {}), 'saved_at': datetime.now(timezone.utc).isoformat(timespec='seconds')},
                   generator=None if generator is None else dict(kind=generator.generator_kind, hparams=generator.hparams,
-                                                                info=generator_info or {}))
+                                                                info=generator_facts.info() if generator_facts else {}))
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
     if generator is not None:
         tensors.update({GENERATOR_PREFIX + k: v.detach().cpu().contiguous().clone() for k, v in generator.state_dict().items()})
@@ -141,4 +178,5 @@ def load_model(path:str|Path, # the model file
     spec = _config_from(header['spectrogram'], path, 'spectrogram')
     config = None if header.get('config') is None else _config_from(header['config'], path, 'training')
     return ModelFile(model.to(device).eval(), header['kind'], spec, config, header.get('codebook_health'),
-                     header.get('history') or {}, header.get('metadata') or {}, header.get('generator'), gen or None)
+                     header.get('history') or {}, header.get('metadata') or {},
+                     GeneratorFacts.from_header(header['generator'], path) if gen else None, gen or None)

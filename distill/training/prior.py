@@ -10,7 +10,7 @@ import soxr
 import torch
 import torch.nn.functional as F
 from ..config import PriorConfig, SpectrogramConfig
-from ..audio.spectrogram import AudioSpectrogram, ends_in_silence
+from ..audio.spectrogram import AudioSpectrogram, is_one_shot
 from ..models.vqvae import ConvVQVAE
 from ..models.prior import CodePrior, ColumnPrior, codes_to_sequence, encode_codes
 from .loop import Task, fit
@@ -193,13 +193,13 @@ def train_prior(codec:ConvVQVAE, # a trained codec
                 minutes:float|None=None, # a time budget for the prior's training
                 seed:int=0, # seeds the initialisation and every draw
                 progress:bool=True, # show a progress bar
-                one_shot:bool|None=None, # follow every file (True), none (False) or each that ends (None: `ends_in_silence`) by silence
+                one_shot:bool|None=None, # follow every file (True), none (False) or each that ends (None: `is_one_shot`) by silence
                 train_kinds:list[int]|None=None, # each training file's kind, 0..kinds-1 (None: a corpus without kinds)
                 held_kinds:list[int]|None=None, # each held-out file's kind
                ) -> PriorResult:
     "Train a prior (`CodePrior` or `ColumnPrior`, by `config.architecture`) on the codes of `train_clips` and measure held-out bits per code against the baselines."
     c, spec = config or PriorConfig(), spectrogram or SpectrogramConfig()
-    ends = lambda clips: [ends_in_silence(x, spec) if one_shot is None else one_shot for x in clips]
+    ends = lambda clips: [is_one_shot(x, spec) if one_shot is None else one_shot for x in clips]
     column = codec.time_downsample * spec.hop_length                         # samples of a code column
     window = c.context_columns * column                                      # samples of a whole context window
     pad = lambda clips, ends: [F.pad(x, (0, max(0, window - len(x)))) if e else x for x, e in zip(clips, ends)]

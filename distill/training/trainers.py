@@ -5,7 +5,7 @@
 # %% ../../nbs/50_training.ipynb #cc0229a1
 from __future__ import annotations
 import math, os, warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import torch
 from ..config import TrainingConfig, VQVAEConfig, SpectrogramConfig, ComplexSpectrogramConfig, get_adaptive_vqvae_config
@@ -16,7 +16,7 @@ from ..models.vae import ConvVAE
 from ..models.losses import quiet_mel_loss, vqvae_loss, vae_loss, compute_combined_loss, create_stft_loss, get_kl_weight, NonFiniteError
 from .loop import Task, fit
 from ..models.adversarial import MelDiscriminator, discriminator_loss, generator_loss, feature_matching_loss
-from ..models.persistence import save_model
+from ..models.persistence import ModelFile, save_model
 from ..device import get_device, describe_device, init_distributed, world_size, rank, is_main_process, all_reduce_sum_, barrier
 
 # %% auto #0
@@ -122,7 +122,7 @@ def _chunk_task(model:torch.nn.Module, # the model to train
 # %% ../../nbs/50_training.ipynb #b466c951
 @dataclass
 class TrainResult:
-    "What a training run produced: the model, its history and where its files are."
+    "What a training run produced: the model, its history and metadata, and where its model file is (or will be)."
     model: torch.nn.Module
     kind: str
     corpus: Corpus
@@ -134,6 +134,12 @@ class TrainResult:
     model_path: Path
     seconds: float
     skipped_steps: int
+    codebook_health: list | None = None    # per level, at the end of training (RVQ-VAE)
+    metadata: dict = field(default_factory=dict)   # what the model file stores: name, corpus, the split's file names, time
+
+    def model_file(self) -> ModelFile:
+        "What `load_model(model_path)` gives once the file is written: the run in memory, before or without its file."
+        return ModelFile(self.model, self.kind, self.spectrogram, self.config, self.codebook_health, self.history, self.metadata)
 
 # %% ../../nbs/50_training.ipynb #66e21467
 class _Critic:
@@ -197,8 +203,8 @@ def _warn_unused_codes(health):
                       "larger than this corpus fills; a smaller VQVAEConfig.codebook_size, or more files, would suit it", stacklevel=3)
 
 def _train(kind, task, corpus, out, spectrogram, config, train_idx, val_idx, name, *, epochs, minutes, seed, resume,
-           checkpoint_every, progress, device, bf16, weight_decay, clip_norm):
-    "Run `fit` on the task, then save the model with its configs, final codebook health, history and metadata."
+           checkpoint_every, progress, device, bf16, weight_decay, clip_norm, write):
+    "Run `fit` on the task, then save the model with its configs, final codebook health, history and metadata (if `write`)."
     if progress and is_main_process():
         print(f"training on {describe_device(device)}" + (f", {world_size()} processes" if world_size() > 1 else '')
               + (", bf16 mixed precision" if bf16 else ''), flush=True)
@@ -212,10 +218,10 @@ def _train(kind, task, corpus, out, spectrogram, config, train_idx, val_idx, nam
                     train_files=[f.name for f in train_files], val_files=[f.name for f in val_files],
                     skipped_files=[[str(p), r] for p, r in corpus.skipped], training_seconds=round(seconds, 2))
     path = out / 'model.distill'
-    if is_main_process():   # written once, by process 0
+    if write and is_main_process():   # written once, by process 0
         save_model(task.model, path, spectrogram, config, health, history, metadata)
     barrier()
-    return TrainResult(task.model, kind, corpus, train_files, val_files, spectrogram, config, history, path, seconds, skipped)
+    return TrainResult(task.model, kind, corpus, train_files, val_files, spectrogram, config, history, path, seconds, skipped, health, metadata)
 
 
 # %% ../../nbs/50_training.ipynb #83cca8b5
@@ -233,6 +239,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                 device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
                 bf16:bool=False, # bf16 mixed precision (CUDA only)
                 name:str|None=None, # a name stored in the model file
+            write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
                ) -> TrainResult:
     "Train a ConvVQVAE on a corpus and save it to `out/model.distill`."
     spectrogram = spectrogram or SpectrogramConfig()
@@ -258,7 +265,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                        config.chunk_duration_s, augment_data, codebook_health, critic)
     return _train('vqvae', task, corpus, out, spectrogram, config, train_idx, val_idx, name, epochs=epochs or config.max_epochs,
                   minutes=minutes, seed=seed, resume=resume, checkpoint_every=checkpoint_every, progress=progress, device=dev,
-                  bf16=bf16, weight_decay=config.weight_decay, clip_norm=config.gradient_clip_norm)
+                  bf16=bf16, write=write, weight_decay=config.weight_decay, clip_norm=config.gradient_clip_norm)
 
 # %% ../../nbs/50_training.ipynb #21ef85a3
 def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Corpus`
@@ -275,6 +282,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
               device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
               bf16:bool=False, # bf16 mixed precision (CUDA only)
               name:str|None=None, # a name stored in the model file
+          write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
              ) -> TrainResult:
     "Train a ConvVAE on a corpus and save it to `out/model.distill`."
     if loss not in ('combined', 'vae'): raise ValueError(f"train_vae: loss must be 'combined' or 'vae', got {loss!r}")
@@ -307,4 +315,4 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
                        augment_data)
     return _train('vae', task, corpus, out, spectrogram, config, train_idx, val_idx, name, epochs=epochs or config.max_epochs,
                   minutes=minutes, seed=seed, resume=resume, checkpoint_every=checkpoint_every, progress=progress, device=dev,
-                  bf16=bf16, weight_decay=0.01, clip_norm=1.0)
+                  bf16=bf16, write=write, weight_decay=0.01, clip_norm=1.0)
