@@ -71,7 +71,7 @@ def envelope_features(logmel:torch.Tensor, # log-mels [B, 1, n_mels, T], typical
     return torch.stack([(peak - first) * frame_s, peak * frame_s, last_above(-20) * frame_s, last_above(-40) * frame_s,
                         *after, flux.mean(1), flux.std(1, unbiased=False), fmax, late, c_peak, c_mean, c_later - c_peak], 1)
 
-# %% ../../nbs/12_realism.ipynb #b93a7b08
+# %% ../../nbs/12_realism.ipynb #19d3d744
 def onset_strength(front, # the log-mel front end (`AudioSpectrogram`)
                    waves:torch.Tensor, # sounds [B, S] at the front end's rate
                   ) -> torch.Tensor:
