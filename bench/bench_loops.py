@@ -6,7 +6,12 @@ on a loop model's generated sounds.
    length is within 3% of a whole number of estimated beats checks the estimate against the files' own lengths.
    The seam: the jump from a loop's last sample to its first, over the file's median sample-to-sample step, for
    `make_loop` (crossfaded) and for a plain cut of the same span.
-2. With `--model FILE` (a loop model: its generator's `one_shot` False; `--force` treats any model so):
+2. With `--model FILE --amounts A [A ...]` (a loop model trained on LMMS's loops and pads, `lmms_textures`'s split):
+   57_generation's table that chose `LOOP_AMOUNT`. The model's sounds, 3 s, one per training file: from the prior
+   alone (free samples), and from the corpus's loops (`loop_prompts`) at each amount; the codec's reconstructions
+   of the held-out files beside them (what the code grid keeps). Per row: structure realism and the median onset
+   periodicity (12_realism's structure space, the first 3 s), MFCC and envelope realism and MFCC novelty.
+3. With `--model FILE` (a loop model: its generator's `one_shot` False; `--force` treats any model so):
    `make_sounds` of `--n` sounds of `--seconds`, and variations (amount 0.3) of two held-out loops: per sound its
    tempo and beats, that its file is whole beats of its tempo, its seam jump, and that each variation kept its
    source's tempo.
@@ -22,10 +27,40 @@ import torch
 from distill.audio.io import load_audio
 from distill.loops import estimate_tempo, make_loop
 from distill.models.persistence import load_model, save_model
-from distill.generation import load_generator
+import distill.generation as G
+from distill.generation import load_generator, loop_codes, generate
+from distill.training import reconstruct
+from distill.audio.spectrogram import is_one_shot
+from distill.audio.realism import RealismScale, structure_features
 from distill.pipeline import make_sounds
 
-from common import LMMS, SR, split_kit
+from common import LMMS, SR, FRONT, split_kit, corpus_of, kit_sets, features
+
+
+def amounts_table(path, amounts, seed=0):
+    "57_generation's table: structure, periodicity, MFCC and envelope realism, novelty of a loop model's sounds by how they are made."
+    mf = load_model(path)
+    corpus, train, held, scales = kit_sets('lmms_textures')
+    train_files, held_files = split_kit('lmms_textures')
+    three = lambda xs: torch.stack([torch.nn.functional.pad(x[:3 * SR], (0, max(0, 3 * SR - len(x)))) for x in xs])
+    hc = corpus_of(held_files)
+    s_scale = RealismScale(*(structure_features(FRONT, three(c.clips), 3) for c in (corpus, hc)))
+    period_held = float(structure_features(FRONT, three(hc.clips), 3)[:, 0].median())
+    def row(name, waves):
+        st, f = structure_features(FRONT, waves, 3), features(waves[:, :SR])
+        m, e = (scales[fam].figures(f[fam]) for fam in ('mfcc', 'envelope'))
+        print(f"| {name} | {s_scale.figures(st)['realism']:.2f} | {float(st[:, 0].median()):.2f} | {m['realism']:.2f} | {e['realism']:.2f} | "
+              f"{m['novelty']:.2f} |", flush=True)
+    print(f"\n| made from {path} | structure realism | periodicity (files {period_held:.2f}) | MFCC realism | envelope realism | novelty |")
+    print("|---|---|---|---|---|---|")
+    row("the codec's reconstructions of held-out files", three([reconstruct(mf, c[:3 * SR])[2] for c in hc.clips]))
+    context = mf.generator.hparams.get('context_columns', 24)
+    free = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, loops=None))
+    row('the prior alone (free samples)', generate(free, n=len(train), seconds=3.0, seed=seed)[0])
+    looped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, loops=loop_codes(mf, [c for c in corpus.clips if not is_one_shot(c)], context)))
+    for a in amounts:
+        G.LOOP_AMOUNT = a
+        row(f'a corpus loop, amount {a:g}', generate(looped, n=len(train), seconds=3.0, seed=seed)[0])
 
 
 def seam_jumps(x, loop, start):
@@ -88,7 +123,11 @@ if __name__ == '__main__':
     ap.add_argument('--force', action='store_true', help="treat a one-shot model's sounds as loops")
     ap.add_argument('--n', type=int, default=8)
     ap.add_argument('--seconds', type=float, default=3.0)
+    ap.add_argument('--seed', type=int, default=0, help='the sounds\' seed (--amounts)')
+    ap.add_argument('--amounts', type=float, nargs='*', help="57_generation's table: a loop model's sounds from its corpus's loops at these amounts")
     a = ap.parse_args()
     torch.set_num_threads(2)
-    real_loops()
-    if a.model: model_loops(a.model, a.n, a.seconds, a.force)
+    if a.amounts: amounts_table(a.model, a.amounts, a.seed)
+    else:
+        real_loops()
+        if a.model: model_loops(a.model, a.n, a.seconds, a.force)

@@ -20,9 +20,10 @@ from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
-__all__ = ['load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes', 'generate',
-           'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames', 'band_db',
-           'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'interpolate']
+__all__ = ['LOOP_AMOUNT', 'load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes',
+           'generate', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames',
+           'band_db', 'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'loop_codes',
+           'loop_prompts', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -81,10 +82,13 @@ def fit_generator(model_path:str|Path, # the model file: its codec (or VAE), whe
     front = front_end(mf.spectrogram).to(dev)
     with torch.no_grad(): mels = [front(c.to(dev)[None, None])[0] for c in clips(train_files)]
     if mf.kind == 'vqvae':
-        res = train_prior(mf.model, clips(train_files), clips(val_files), mf.spectrogram,
-                          config or get_adaptive_prior_config(len(corpus.files)), minutes, seed, progress, one_shot,
+        pc = config or get_adaptive_prior_config(len(corpus.files))
+        res = train_prior(mf.model, clips(train_files), clips(val_files), mf.spectrogram, pc, minutes, seed, progress, one_shot,
                           kinds(train_files), kinds(val_files))
         gen, facts = res.prior, GeneratorFacts(res.prior.generator_kind, res.prior.hparams, **res.figures, history=res.history)
+        if not facts.one_shot:                                            # a loop model keeps its corpus's loops: prompts for new ones
+            goes_on = [c for c in clips(train_files) if not (is_one_shot(c, mf.spectrogram) if one_shot is None else one_shot)]
+            facts.loops = loop_codes(mf, goes_on, pc.context_columns)
     else:
         gen = AggregatePosterior.fit(mf.model, mels, kinds(train_files))
         ends = [is_one_shot(c, mf.spectrogram) if one_shot is None else one_shot for c in clips(train_files)]
@@ -160,7 +164,12 @@ def generate(mf:ModelFile, # a model file with a generator
             td = mf.model.time_downsample   # log-mel frames per code column
             cols = math.ceil(frames / td)
             stop = silence_stop(mf) if prompt is None and mf.generator.one_shot else None   # one-shots: not sampled past their end
-            seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
+            if prompt is None and mf.generator.loops:                      # a loop model: new loops from the corpus's (`loop_prompts`)
+                seqs = torch.empty(n, cols * gen.tokens_per_column, dtype=torch.long, device=dev)
+                for idx, given in loop_prompts(mf, n, cols, seed):
+                    seqs[idx] = sample_codes(gen, len(idx), cols, temperature, top_k, top_p, seed + idx[0], progress=progress,
+                                             kind=None if kinds is None else kinds[idx], given=given.to(dev))
+            else: seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
             made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
             mels = decode_codes(mf, seqs, min(frames, td * made))
             made = min(samples, made * td * spec.hop_length)               # samples made: nor inverted past the end
@@ -365,6 +374,34 @@ def variations(mf:ModelFile, # a model file with a generator
             z = mu + amount * gen.mu.std(0, unbiased=False) * torch.randn(n, *mu.shape[1:], generator=g, device=dev)
             mels = mf.model.decode_chunks(z, frames)
         return _finish(mf, mels, samples, n_iter, seed)
+
+# %% ../nbs/57_generation.ipynb #8d740c0e
+LOOP_AMOUNT = 0.5   # a new loop: this share of a corpus loop's codes sampled anew (the table above)
+
+def loop_codes(mf:ModelFile, # an RVQ-VAE model file
+               clips:list[torch.Tensor], # the corpus's loops (1-D clips at the model's rate)
+               columns:int, # code columns kept of each (the prior's context)
+              ) -> list[list[int]]:
+    "Each loop's codes over its first `columns` columns: what a loop model keeps as its generator's `loops`."
+    span = columns * mf.model.time_downsample * mf.spectrogram.hop_length
+    return [encode_codes(mf.model, [c[:span].to(module_device(mf.model))], mf.spectrogram)[0][0].tolist() for c in clips]
+
+def loop_prompts(mf:ModelFile, # a loop model's file (its generator keeps `loops`)
+                 n:int, # sounds to make
+                 columns:int, # code columns of each
+                 seed:int=0, # draws each sound's loop
+                ) -> list[tuple[list[int], torch.Tensor]]:
+    "Per corpus loop drawn: `(the sounds made from it, its codes tiled to `columns` [columns*rows*Q], -1 where sampled anew)`."
+    loops, rows, Q = mf.generator.loops, mf.generator.hparams['rows'], mf.generator.hparams['num_quantizers']
+    g = torch.Generator().manual_seed(seed)
+    drawn = torch.cat([torch.randperm(len(loops), generator=g) for _ in range(math.ceil(n / len(loops)))])[:n].tolist()   # each loop once before any twice
+    keep = variation_mask(columns, rows, Q, LOOP_AMOUNT)
+    out = []
+    for j in sorted(set(drawn)):
+        cols = torch.tensor(loops[j]).view(-1, rows * Q)                              # its columns
+        tiled = cols.repeat(math.ceil(columns / len(cols)), 1)[:columns].reshape(-1)
+        out.append(([i for i, d in enumerate(drawn) if d == j], tiled.masked_fill(~keep, -1)))
+    return out
 
 # %% ../nbs/57_generation.ipynb #45850759
 def interpolate(mf:ModelFile, # a VAE model file

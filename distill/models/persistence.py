@@ -42,6 +42,7 @@ class GeneratorFacts:
     decay: list | None = None              # the corpus's slowest decay rate per mel band (`decay_bounds`), for `shape_decay`
     code_power: list | None = None         # each code's mean mel power (`code_power`), for `silence_stop`
     reference: dict | None = None          # the training files' features (`training_reference`), for novelty
+    loops: list | None = None              # a loop model's training loops: each one's codes over its first columns, prompts for new loops
     bits_per_code: float | None = None     # held-out bits per code of the prior
     unigram_bits: float | None = None      # ... of per-level code frequencies
     repeat_bits: float | None = None       # ... of repeating the previous column

@@ -239,7 +239,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
                 device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
                 bf16:bool=False, # bf16 mixed precision (CUDA only)
                 name:str|None=None, # a name stored in the model file
-            write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
+                write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
                ) -> TrainResult:
     "Train a ConvVQVAE on a corpus and save it to `out/model.distill`."
     spectrogram = spectrogram or SpectrogramConfig()
@@ -282,7 +282,7 @@ def train_vae(source:str|Path|Corpus, # a folder of sound files, or a loaded `Co
               device:str='auto', # 'auto' (CUDA, then MPS, then CPU), 'cpu', 'cuda', 'cuda:N' or 'mps'
               bf16:bool=False, # bf16 mixed precision (CUDA only)
               name:str|None=None, # a name stored in the model file
-          write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
+              write:bool=True, # write the model file (False: the caller writes it once, with its generator, as `make_model` does)
              ) -> TrainResult:
     "Train a ConvVAE on a corpus and save it to `out/model.distill`."
     if loss not in ('combined', 'vae'): raise ValueError(f"train_vae: loss must be 'combined' or 'vae', got {loss!r}")
