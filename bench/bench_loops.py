@@ -57,7 +57,9 @@ def amounts_table(path, amounts, seed=0):
     context = mf.generator.hparams.get('context_columns', 24)
     free = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, loops=None))
     row('the prior alone (free samples)', generate(free, n=len(train), seconds=3.0, seed=seed)[0])
-    looped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, loops=loop_codes(mf, [c for c in corpus.clips if not is_one_shot(c)], context)))
+    loops = mf.generator.loops or loop_codes(mf, [c for c in corpus.clips if not is_one_shot(c)], context)   # the model's own, if it keeps them
+    looped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, loops=loops))
+    print(f"(from {len(loops)} loops: {'the model file' if mf.generator.loops else 'its training files that go on'})")
     for a in amounts:
         G.LOOP_AMOUNT = a
         row(f'a corpus loop, amount {a:g}', generate(looped, n=len(train), seconds=3.0, seed=seed)[0])

@@ -165,10 +165,8 @@ def generate(mf:ModelFile, # a model file with a generator
             cols = math.ceil(frames / td)
             stop = silence_stop(mf) if prompt is None and mf.generator.one_shot else None   # one-shots: not sampled past their end
             if prompt is None and mf.generator.loops:                      # a loop model: new loops from the corpus's (`loop_prompts`)
-                seqs = torch.empty(n, cols * gen.tokens_per_column, dtype=torch.long, device=dev)
-                for idx, given in loop_prompts(mf, n, cols, seed):
-                    seqs[idx] = sample_codes(gen, len(idx), cols, temperature, top_k, top_p, seed + idx[0], progress=progress,
-                                             kind=None if kinds is None else kinds[idx], given=given.to(dev))
+                seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, progress=progress, kind=kinds,
+                                    given=loop_prompts(mf, n, cols, seed).to(dev))
             else: seqs = sample_codes(gen, n, cols, temperature, top_k, top_p, seed, start, progress, kinds, stop=stop)
             made = seqs.shape[1] // gen.tokens_per_column                  # fewer than cols where every sound has ended
             mels = decode_codes(mf, seqs, min(frames, td * made))
@@ -390,18 +388,16 @@ def loop_prompts(mf:ModelFile, # a loop model's file (its generator keeps `loops
                  n:int, # sounds to make
                  columns:int, # code columns of each
                  seed:int=0, # draws each sound's loop
-                ) -> list[tuple[list[int], torch.Tensor]]:
-    "Per corpus loop drawn: `(the sounds made from it, its codes tiled to `columns` [columns*rows*Q], -1 where sampled anew)`."
+                ) -> torch.Tensor:
+    "Each sound's given codes `[n, columns*rows*Q]`: a corpus loop's, tiled to `columns`, -1 where sampled anew (each loop once before any twice)."
     loops, rows, Q = mf.generator.loops, mf.generator.hparams['rows'], mf.generator.hparams['num_quantizers']
     g = torch.Generator().manual_seed(seed)
-    drawn = torch.cat([torch.randperm(len(loops), generator=g) for _ in range(math.ceil(n / len(loops)))])[:n].tolist()   # each loop once before any twice
+    drawn = torch.cat([torch.randperm(len(loops), generator=g) for _ in range(math.ceil(n / len(loops)))])[:n].tolist()
     keep = variation_mask(columns, rows, Q, LOOP_AMOUNT)
-    out = []
-    for j in sorted(set(drawn)):
-        cols = torch.tensor(loops[j]).view(-1, rows * Q)                              # its columns
-        tiled = cols.repeat(math.ceil(columns / len(cols)), 1)[:columns].reshape(-1)
-        out.append(([i for i, d in enumerate(drawn) if d == j], tiled.masked_fill(~keep, -1)))
-    return out
+    def tiled(codes):                                                     # its columns, repeated to `columns`
+        cols = torch.tensor(codes).view(-1, rows * Q)
+        return cols.repeat(math.ceil(columns / len(cols)), 1)[:columns].reshape(-1)
+    return torch.stack([tiled(loops[j]).masked_fill(~keep, -1) for j in drawn])
 
 # %% ../nbs/57_generation.ipynb #45850759
 def interpolate(mf:ModelFile, # a VAE model file

@@ -287,9 +287,9 @@ def _one_thread(dev):
 
 # %% ../../nbs/52_prior.ipynb #ab80ab07
 def _draw(logits, temperature, top_k, top_p, g, kept=None):
-    "One code per sequence [n, 1] drawn from `logits` [n, K] (or the kept code, where `kept` >= 0)."
+    "One code per sequence [n, 1] drawn from `logits` [n, K] (or the kept code, where `kept` [1 or n] is >= 0)."
     tok = torch.multinomial(filter_logits(logits / temperature, top_k, top_p).softmax(-1), 1, generator=g)
-    return tok if kept is None or kept < 0 else kept.expand_as(tok)
+    return tok if kept is None else torch.where(kept.view(-1, 1) >= 0, kept.view(-1, 1), tok)
 
 # %% ../../nbs/52_prior.ipynb #76f4250d
 def _sample_columns(prior, out, total, draw, bar, kind, given, stop):
@@ -311,7 +311,7 @@ def _sample_columns(prior, out, total, draw, bar, kind, given, stop):
         col = torch.empty(len(cols), tpc, dtype=torch.long, device=cols.device)
         for d, place in enumerate(order):                                    # the GRU a cell at a time (eval: no dropout)
             h = torch.gru_cell(known[:, d] + prior.prev(prev), h, *weights)
-            prev = col[:, place] = draw(prior.head(h), None if given is None else given[c * tpc + place])[:, 0]
+            prev = col[:, place] = draw(prior.head(h), None if given is None else given[:, c * tpc + place])[:, 0]
         cols = torch.cat([cols, col[:, None]], 1)
         bar.update(1)
         if stop is not None and cols.shape[1] * tpc < total and stop(cols.flatten(1)): break
@@ -331,7 +331,7 @@ def sample_codes(prior:CodePrior|ColumnPrior, # a trained prior
                  prompt:torch.Tensor|None=None, # a code sequence of whole columns to continue [L]
                  progress:bool=False, # show a progress bar (a step per time column)
                  kind:torch.Tensor|None=None, # each sequence's kind [n] (a prior with kinds needs it)
-                 given:torch.Tensor|None=None, # codes `[columns*rows*Q]` kept as they are, -1 where sampled (a variation)
+                 given:torch.Tensor|None=None, # codes `[columns*rows*Q]` (or one row per sequence) kept as they are, -1 where sampled (a variation)
                  stop=None, # called with the codes so far (whole columns, this layout) after each column: True ends there
                 ) -> torch.Tensor:
     "`n` code sequences `[n, columns*rows*Q]`, continuing `prompt` or filling in `given` if one is given."
@@ -345,13 +345,15 @@ def sample_codes(prior:CodePrior|ColumnPrior, # a trained prior
         raise ValueError(f"sample_codes: the prompt must hold whole columns of {tpc} codes, got {prompt.numel()}")
     if given is not None:
         if prompt is not None: raise ValueError("sample_codes: give a prompt or given codes, not both")
-        if given.numel() != total: raise ValueError(f"sample_codes: given holds {given.numel()} codes, {total} wanted")
-        given = prior.to_order(given.to(dev).reshape(1, -1))[0]
-        lead = int(given.lt(0).long().argmax()) if given.lt(0).any() else total
-        prompt = prior.from_order(given[:lead // tpc * tpc])               # its whole fixed columns: read in one pass
+        if given.shape[-1] != total or given.numel() not in (total, n * total):
+            raise ValueError(f"sample_codes: given holds {given.numel()} codes, {total} (or {n} rows of them) wanted")
+        given = prior.to_order(given.to(dev).reshape(-1, total))             # [1 or n, total]
+        free = given.lt(0).any(0)
+        lead = int(free.long().argmax()) if free.any() else total
+        prompt = prior.from_order(given[:, :lead // tpc * tpc]) if lead >= tpc else None   # whole columns fixed in every row: one pass
     kind = None if kind is None else kind.to(dev)
     out = (torch.zeros(n, 0, dtype=torch.long, device=dev) if prompt is None
-           else prior.to_order(prompt.to(dev).reshape(1, -1)).expand(n, -1).clone())
+           else prior.to_order(prompt.to(dev).reshape(-1, prompt.shape[-1])).expand(n, -1).clone())
     draw = lambda logits, kept: _draw(logits, temperature, top_k, top_p, g, kept)
     with Progress(columns - out.shape[1] // tpc, 'sampling', quiet=not progress) as bar, _one_thread(dev):
         if isinstance(prior, ColumnPrior): return _sample_columns(prior, out, total, draw, bar, kind, given, stop)
@@ -361,7 +363,7 @@ def sample_codes(prior:CodePrior|ColumnPrior, # a trained prior
                 if out.shape[1] - base >= prior.context: base = out.shape[1] - keep
                 caches = [{} for _ in prior.blocks]
                 logits = prior.run(*prior.inputs(out[:, base:], out.shape[1] - base + 1), 0, caches, kind)[:, -1]
-            tok = draw(logits, None if given is None else given[out.shape[1]])
+            tok = draw(logits, None if given is None else given[:, out.shape[1]])
             out = torch.cat([out, tok], 1)
             if out.shape[1] % tpc == 0:
                 bar.update(1)
