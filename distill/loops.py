@@ -11,7 +11,7 @@ from .audio.spectrogram import AudioSpectrogram
 from .audio.realism import onset_strength, onset_autocorrelation
 
 # %% auto #0
-__all__ = ['estimate_tempo', 'make_loop']
+__all__ = ['TEMPO_RANGE', 'MIN_PULSE', 'estimate_tempo', 'make_loop']
 
 # %% ../nbs/57_loops.ipynb #edaa3a2f
 def _at(a:torch.Tensor, # values [T]
@@ -21,15 +21,30 @@ def _at(a:torch.Tensor, # values [T]
     i = x.floor().long().clamp(0, len(a) - 2)
     return a[i] * (1 - (x - i)) + a[i + 1] * (x - i)
 
+TEMPO_RANGE, MIN_PULSE = (70.0, 180.0), 0.3   # the tempi considered; the autocorrelation at one beat that makes a pulse
+
 def estimate_tempo(wave:torch.Tensor, # a sound [S]
                    sample_rate:int, # its rate in Hz
-                   bpm_range:tuple=(70.0, 180.0), # the tempi considered
-                   min_strength:float=0.3, # the onset envelope's autocorrelation at one beat must reach this for a pulse
+                   bpm_range:tuple=TEMPO_RANGE, # the tempi considered
+                   min_strength:float=MIN_PULSE, # the onset envelope's autocorrelation at one beat must reach this for a pulse
                   ) -> tuple[float|None, float]:
     "`(tempo in bpm, or None for a sound without a pulse; the pulse's strength, the autocorrelation at one beat)`."
-    front = AudioSpectrogram(SpectrogramConfig(sample_rate=sample_rate))
-    ac = onset_autocorrelation(onset_strength(front, wave[None]))[0]
-    rate, T = sample_rate / front.config.hop_length, len(ac)
+    return _tempo(_onset(wave, sample_rate), sample_rate / SpectrogramConfig(sample_rate=sample_rate).hop_length, bpm_range, min_strength)
+
+def _onset(wave:torch.Tensor, # a sound [S]
+           sample_rate:int, # its rate in Hz
+          ) -> torch.Tensor:
+    "Its onset envelope `[T]` (`onset_strength`, the default front end at its rate)."
+    return onset_strength(AudioSpectrogram(SpectrogramConfig(sample_rate=sample_rate)), wave[None])[0]
+
+def _tempo(onset:torch.Tensor, # an onset envelope [T]
+           rate:float, # its frames per second
+           bpm_range:tuple, # the tempi considered
+           min_strength:float, # the autocorrelation at one beat that makes a pulse
+          ) -> tuple[float|None, float]:
+    "`estimate_tempo` from an onset envelope already computed."
+    ac = onset_autocorrelation(onset[None])[0]
+    T = len(ac)
     lo, hi = 60 / bpm_range[1] * rate, min(60 / bpm_range[0] * rate, (T - 2) / 2)   # beat lags in frames; two beats must fit
     if hi <= lo: return None, 0.0
     comb = lambda lags, k: sum(_at(ac, j * lags) for j in range(1, k + 1)) / k   # mean autocorrelation at 1..k beats
@@ -62,12 +77,11 @@ def make_loop(wave:torch.Tensor, # a sound that goes on [S]
               bar:int=4, # beats in a bar: whole bars where one fits
              ) -> tuple[torch.Tensor, dict]:
     "`(loop [L], {'tempo', 'beats', 'start'})`: whole beats from the first onset, the end crossfaded into the start (no tempo: the whole sound)."
-    xf, given = round(crossfade_s * sample_rate), tempo is not None
-    tempo = tempo if given else estimate_tempo(wave, sample_rate)[0]
-    front = AudioSpectrogram(SpectrogramConfig(sample_rate=sample_rate))
-    onset = onset_strength(front, wave[None])[0]
+    xf, given, hop = round(crossfade_s * sample_rate), tempo is not None, SpectrogramConfig(sample_rate=sample_rate).hop_length
+    onset = _onset(wave, sample_rate)                                      # computed once: the tempo and the first hit
+    tempo = tempo if given else _tempo(onset, sample_rate / hop, TEMPO_RANGE, MIN_PULSE)[0]
     first = int((onset >= 0.3 * onset.max()).nonzero()[0]) if onset.max() > 0 else 0   # the first hit's frame
-    start = max(0, round((first + 1) * front.config.hop_length - 0.1 * sample_rate) - xf)
+    start = max(0, round((first + 1) * hop - 0.1 * sample_rate) - xf)
     room, beat = len(wave) - start - xf, 60 / tempo * sample_rate if tempo else None
     beats = int(room // beat) if tempo else 0
     if beats >= bar: beats -= beats % bar
