@@ -49,23 +49,39 @@ class VQEncoder(nn.Module):
         "Latent grid [B, codebook_dim, H/16, W/time_downsample]."
         return self.net(x)
 
+# %% ../../nbs/21_vqvae.ipynb #61a96b4a
+def _postnet(rows:int, # mel rows: the convolutions' channels
+             layers:int, # convolutions, at least 2
+            ) -> nn.Sequential:
+    "Tacotron 2's post-net on a log-mel `[B, rows, T]`: `layers` convolutions of width 5 over time, tanh between; the last starts at zero."
+    convs = [nn.Conv1d(rows, rows, 5, padding=2) for _ in range(layers)]
+    nn.init.zeros_(convs[-1].weight); nn.init.zeros_(convs[-1].bias)     # a new post-net adds nothing: training starts from the decoder alone
+    return nn.Sequential(*[m for c in convs[:-1] for m in (c, nn.Tanh())], convs[-1])
+
 # %% ../../nbs/21_vqvae.ipynb #12bc5276
 class VQDecoder(nn.Module):
-    "A 1x1 projection from `codebook_dim`, four stride-2 transposed conv blocks (256 -> 128 -> 64 -> 32 -> 1), Softplus."
+    "A 1x1 projection from `codebook_dim`, four stride-2 transposed conv blocks (256 -> 128 -> 64 -> 32 -> 1), an optional post-net, Softplus."
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
                  dropout:float=0.2, # channel dropout after each hidden block
                  out_channels:int=1, # output channels
                  time_downsample:int=16, # as in `VQEncoder`: the time axis is upsampled by this
+                 postnet_layers:int=0, # 1-D convolutions of the post-net (0: none)
+                 rows:int=128, # the output's rows (16 per latent row): the post-net's channels
                 ):
         super().__init__()
         ch, st = [256, 128, 64, 32], _time_strides(time_downsample)[::-1]   # the encoder's blocks, mirrored
         self.net = nn.Sequential(nn.Conv2d(codebook_dim, 256, 1), *[_up(a, b, dropout, s) for a, b, s in zip(ch, ch[1:], st)],
                                  _upconv(32, out_channels, st[-1]), nn.Softplus())
+        self.postnet = _postnet(rows * out_channels, postnet_layers) if postnet_layers else None
 
     def forward(self, z:torch.Tensor, # latent grid [B, codebook_dim, h, w]
                ) -> torch.Tensor:
         "Non-negative output `[B, out_channels, 16h, time_downsample*w]`."
-        return self.net(z)
+        if self.postnet is None: return self.net(z)
+        y = self.net[:-1](z)                                                # before the Softplus: the post-net adds its refinement there
+        if y.shape[1] * y.shape[2] != self.postnet[0].in_channels:
+            raise ValueError(f"VQDecoder: its post-net refines {self.postnet[0].in_channels} rows, the latent grid decodes to {y.shape[1] * y.shape[2]}")
+        return self.net[-1](y + self.postnet(y.flatten(1, 2)).view_as(y))
 
 # %% ../../nbs/21_vqvae.ipynb #99bd77be
 class QuantizerWrapper(nn.Module):
@@ -140,25 +156,29 @@ class ConvVQVAE(nn.Module):
                  lookup_dim:int|None=8, # None: Euclidean lookup; d: L2-normalised lookup in d learned dims (default by measurement, below)
                  time_downsample:int=16, # log-mel frames per latent column (1..16, a power of 2); rows are always 16 mel bands
                  quantizer_dropout:float=0.0, # share of training examples decoded from a random number of levels (1..Q)
+                 postnet_layers:int=0, # the decoder's post-net: 1-D convolutions over time, the mel bands as channels (0: none)
+                 n_mels:int=128, # mel bands of the log-mels it will see (the post-net's channels; unused without one)
                 ):
         super().__init__()
         self.hparams = dict(codebook_dim=codebook_dim, codebook_size=codebook_size, num_quantizers=num_quantizers,
                             decay=decay, commitment_weight=commitment_weight, threshold_ema_dead_code=threshold_ema_dead_code,
                             kmeans_init=kmeans_init, kmeans_iters=kmeans_iters, dropout=dropout, lookup_dim=lookup_dim,
-                            time_downsample=time_downsample, quantizer_dropout=quantizer_dropout)
-        VQVAEConfig(**self.hparams)   # validates every value, naming the bad one
+                            time_downsample=time_downsample, quantizer_dropout=quantizer_dropout, postnet_layers=postnet_layers, n_mels=n_mels)
+        VQVAEConfig(**{k: v for k, v in self.hparams.items() if k != 'n_mels'})   # validates every value, naming the bad one
+        if n_mels < 1: raise ValueError(f"ConvVQVAE: n_mels must be at least 1, got {n_mels}")
         self.encoder = VQEncoder(codebook_dim, dropout, time_downsample=time_downsample)
         self.quantizer = QuantizerWrapper(codebook_dim, codebook_size, num_quantizers, decay, threshold_ema_dead_code,
                                           kmeans_init, kmeans_iters, lookup_dim)
-        self.decoder = VQDecoder(codebook_dim, dropout, time_downsample=time_downsample)
+        self.decoder = VQDecoder(codebook_dim, dropout, time_downsample=time_downsample, postnet_layers=postnet_layers, rows=16 * _grid(n_mels))
 
     @classmethod
     def from_config(cls, cfg:VQVAEConfig, # the model and quantizer fields are used
+                    n_mels:int=128, # mel bands of the front end it will see
                    ) -> ConvVQVAE:
         "A model with `cfg`'s architecture and quantizer settings."
         return cls(**{k: getattr(cfg, k) for k in ('codebook_dim', 'codebook_size', 'num_quantizers', 'decay', 'commitment_weight',
                                                     'threshold_ema_dead_code', 'kmeans_init', 'kmeans_iters', 'dropout', 'lookup_dim',
-                                                    'time_downsample', 'quantizer_dropout')})
+                                                    'time_downsample', 'quantizer_dropout', 'postnet_layers')}, n_mels=n_mels)
 
     @property
     def time_downsample(self) -> int:

@@ -248,7 +248,7 @@ def train_vqvae(source:str|Path|Corpus, # a folder of sound files, or a loaded `
     config = config or get_adaptive_vqvae_config(len(corpus.files))
     train_idx, val_idx = split_files(len(corpus.files), config.val_fraction, seed)
     torch.manual_seed(seed)
-    model = ConvVQVAE.from_config(config)
+    model = ConvVQVAE.from_config(config, spectrogram.n_mels)
     critic = _Critic(config, dev) if config.adversarial_weight and config.adversarial_share else None
     def loss(model, x, target, epoch, n_epochs):
         recon, _, commit = model(x)
