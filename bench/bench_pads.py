@@ -38,7 +38,7 @@ def refill(mf, a, n_iter):
     made0, hits, repeats, lowest = bank.made, 0, 0, a.pool
     start = time.perf_counter()
     for tick in range(int(a.seconds * a.rate)):
-        while time.perf_counter() < start + tick / a.rate: time.sleep(0.002)
+        time.sleep(max(0.0, start + tick / a.rate - time.perf_counter()))   # asleep until the next tick (polling would take the GIL from the refill)
         for pad, ready in bank.ready.items():
             lowest = min(lowest, len(ready))
             hits += 1

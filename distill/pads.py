@@ -111,24 +111,37 @@ class PadBank:
 # %% ../nbs/57_pads.ipynb #8f29bd28
 @patch
 def refill(self:PadBank) -> int:
-    "Fill the pad with the fewest sounds ready, in one batch; how many were made (0: every pool is full)."
-    name = min(self.ready, key=lambda k: len(self.ready[k]))
-    n = self.pool - len(self.ready[name])
-    if n <= 0: return 0
+    "Fill every pool that lacks sounds, the pads of kinds in one batch together; how many were made (0: every pool is full)."
+    lacking = {name: self.pool - len(q) for name, q in self.ready.items() if len(q) < self.pool}
+    if not lacking: return 0
     start = time.perf_counter()
-    with self.lock: waves = pad_sounds(self.mf, self.pads[name], n, self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
-    sr = self.mf.spectrogram.sample_rate
-    for w in waves:
-        w = to_its_end(w)
-        sound = f"{name.replace(' ', '_')}_{self.made:05d}"
-        path = self.folder / f'{sound}.wav'
-        write_wav(path, w / max(1.0, float(w.abs().max())), sr)
-        self.sounds[sound] = dict(pad=name, wave=w.cpu(), wav=path, level=round(loudness_db(w, sr), 2))
-        self.ready[name].append(sound)
-        self.made += 1
+    of_kinds = [name for name in lacking if self.pads[name].kind is not None]
+    together = [of_kinds] if len(of_kinds) > 1 else []                     # one `generate` call, a kind per sound
+    for names in together + [[name] for name in lacking if not together or name not in of_kinds]:
+        wanted = [name for name in names for _ in range(lacking[name])]   # the pad of each sound to make
+        with self.lock:
+            if len(names) == 1: waves = pad_sounds(self.mf, self.pads[names[0]], len(wanted), self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
+            else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=next(self._seed), n_iter=self.n_iter,
+                                   kind=[self.pads[name].kind for name in wanted])[0]
+        for name, w in zip(wanted, waves): self._keep(name, w)
     self.busy_s += time.perf_counter() - start
     self._forget()
-    return n
+    return sum(lacking.values())
+
+# %% ../nbs/57_pads.ipynb #4487052d
+@patch
+def _keep(self:PadBank, name:str, # the pad the sound is for
+          w:torch.Tensor, # the sound [S]
+         ):
+    "Write a new sound of pad `name` and put it at the back of its pool."
+    sr = self.mf.spectrogram.sample_rate
+    w = to_its_end(w)
+    sound = f"{name.replace(' ', '_')}_{self.made:05d}"
+    path = self.folder / f'{sound}.wav'
+    write_wav(path, w / max(1.0, float(w.abs().max())), sr)
+    self.sounds[sound] = dict(pad=name, wave=w.cpu(), wav=path, level=round(loudness_db(w, sr), 2))
+    self.ready[name].append(sound)
+    self.made += 1
 
 # %% ../nbs/57_pads.ipynb #956681cf
 @patch

@@ -49,7 +49,7 @@ class VQEncoder(nn.Module):
         "Latent grid [B, codebook_dim, H/16, W/time_downsample]."
         return self.net(x)
 
-# %% ../../nbs/21_vqvae.ipynb #61a96b4a
+# %% ../../nbs/21_vqvae.ipynb #e39d7ae5
 def _postnet(rows:int, # mel rows: the convolutions' channels
              layers:int, # convolutions, at least 2
             ) -> nn.Sequential:
