@@ -3,7 +3,7 @@
 
 Usage: python bench/bench_phase.py [--kits gmrock tr808 lmms_drums lmms_textures] [--seconds 3] [--n_iter 16 8 4]
 
-The reference, measured in the same run: `heap_pghi` below, distill's PGHI as it was (integration from the
+The reference, measured in the same run: `common.heap_pghi`, distill's PGHI as it was (integration from the
 loudest coefficient, always continuing from the loudest one reached, with `heapq`). Per corpus, over its
 held-out files (the first --seconds of each, loaded as `distill_train` loads them):
 - phase alone: the spectral convergence of each file rebuilt from its true STFT magnitude and the phase of
@@ -14,7 +14,7 @@ held-out files (the first --seconds of each, loaded as `distill_train` loads the
 - the seconds the phase alone takes per second of sound, heap and tree.
 Run it with nothing beside it: the seconds are wall-clock on this machine's threads.
 """
-import argparse, heapq, statistics, time
+import argparse, statistics, time
 from unittest import mock
 
 import numpy as np
@@ -24,43 +24,7 @@ import distill.audio.inversion as inversion
 from distill.audio.inversion import features_to_waveform, pghi
 from distill.audio.spectrogram import spectral_convergence
 
-from common import FRONT, SR, corpus_of, distance, split_kit
-
-
-def heap_pghi(magnitude, n_fft, hop_length, tol=1e-2):
-    "PGHI as distill had it before the spanning tree: heap integration in Python (the reference)."
-    F, T = magnitude.shape
-    phase = np.zeros((F, T))
-    floor = tol * magnitude.max()
-    loud = magnitude > floor
-    if not loud.any(): return phase
-    bins, frames = np.flatnonzero(loud.any(1)), np.flatnonzero(loud.any(0))
-    f0, f1, t0, t1 = max(bins[0] - 1, 0), min(bins[-1] + 2, F), max(frames[0] - 1, 0), min(frames[-1] + 2, T)
-    block = magnitude[f0:f1, t0:t1]
-    H, W = block.shape[0] + 2, block.shape[1] + 2
-    scale = 0.25645 * n_fft / hop_length
-    pad = np.pad(np.log(np.maximum(block, 1e-30)), 1, mode='edge')
-    along_t = (pad[2:, 1:-1] - pad[:-2, 1:-1]) / 2 / scale + 2 * np.pi * hop_length / n_fft * np.arange(f0, f1)[:, None]
-    along_f = -scale * (pad[1:-1, 2:] - pad[1:-1, :-2]) / 2 + np.pi
-    grid = lambda a: np.pad(a, 1).ravel().tolist()
-    at, af, m, left = grid(along_t), grid(along_f), grid(block), grid(block > floor)
-    out = [0.0] * (H * W)
-    steps = ((1, at, 0.5), (-1, at, -0.5), (W, af, 0.5), (-W, af, -0.5))
-    for start in np.argsort(-np.pad(block, 1), axis=None).tolist():
-        if m[start] <= floor: break
-        if not left[start]: continue
-        left[start] = False
-        heap = [(-m[start], start)]
-        while heap:
-            i = heapq.heappop(heap)[1]
-            for d, a, h in steps:
-                j = i + d
-                if left[j]:
-                    out[j] = out[i] + h * (a[i] + a[j])
-                    left[j] = False
-                    heapq.heappush(heap, (-m[j], j))
-    phase[f0:f1, t0:t1] = np.array(out).reshape(H, W)[1:-1, 1:-1]
-    return phase
+from common import FRONT, SR, corpus_of, distance, heap_pghi, split_kit
 
 
 def phase_alone(waves, fn):

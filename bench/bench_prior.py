@@ -1,7 +1,7 @@
 """The prior alone: today's flat prior and the column prior, fitted on the same codec for the same budget, side by side.
 
 Usage: python bench/bench_prior.py --codec-from DIR [--kits gmrock tr808 lmms_drums lmms_textures] [--minutes 10]
-                                   [--architectures flat columns] [--out DIR]
+                                   [--architectures flat columns] [--out DIR] [--stages-only]
 
 For each kit (the split of `bench_realism.py`), the codec in DIR/KIT/model.distill (a `bench_realism.py --minutes 10
 --out DIR` run), and for each architecture a prior fitted on it as `distill_train --minutes M` fits one (the
@@ -15,6 +15,8 @@ and where `generate`'s time goes, stage by stage (sampling, decoding, tail shapi
 trim; seconds, median of 3, 3 s asked, one sound and a batch of 8): today's path (the flat prior, the batch inverted
 whole up to its longest sound), then each prior with each sound inverted only up to its own end.
 Run nothing beside it: the priors train on a time budget.
+`--stages-only`: no prior is fitted; the stage table of each kit's model in DIR as it is (its own generator), with
+today's phase and with the heap PGHI distill had before (`common.heap_pghi`), measured in the same run.
 """
 import argparse, collections, contextlib, statistics, time
 from argparse import Namespace
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import torch
 
-from common import RUNS, kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
+from common import RUNS, kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed, heap_pghi
 from distill.models.persistence import load_model
 from distill.models.prior import sample_codes
 from distill.generation import generate, load_generator
@@ -108,6 +110,17 @@ def run_kit(kit, a):
     return rows
 
 
+def stages_only(kit, a):
+    "The stage table of DIR/KIT/model.distill as it is: with the heap PGHI of before, then with today's phase."
+    mf = load_model(Path(a.codec_from) / kit / 'model.distill')
+    print(f"\n== {kit}: {a.codec_from}/{kit}/model.distill ({mf.generator.kind}); seconds per call of generate, 3 s asked", flush=True)
+    kept = inversion.pghi
+    inversion.pghi = heap_pghi
+    try: stage_row("before: PGHI's heap in Python", mf)
+    finally: inversion.pghi = kept
+    stage_row("now: PGHI along a spanning tree", mf)
+
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--codec-from', required=True, help="a bench_realism.py --out folder holding KIT/model.distill")
@@ -115,7 +128,8 @@ if __name__ == '__main__':
     ap.add_argument('--minutes', type=float, default=10, help="the distill_train budget whose prior share each prior gets")
     ap.add_argument('--architectures', nargs='+', default=['flat', 'columns'])
     ap.add_argument('--out', default=str(RUNS / 'bench_prior'))
+    ap.add_argument('--stages-only', action='store_true', help="no prior fitted: the stage table of each kit's model as it is, before and now")
     a = ap.parse_args()
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    for kit in a.kits: run_kit(kit, a)
+    for kit in a.kits: (stages_only if a.stages_only else run_kit)(kit, a)

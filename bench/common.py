@@ -5,7 +5,7 @@ Paths come from two settings (environment variables), with the defaults CONTRIBU
 - `DISTILL_CORPORA` (default `/tmp/h`): where `dpkg -x` unpacked hydrogen-data and lmms-common;
 - `DISTILL_RUNS` (default `/tmp/runs`): where bench runs leave their model files (`--out`, `--models` defaults).
 """
-import json, os, shutil, statistics, tempfile, time, warnings
+import heapq, json, os, shutil, statistics, tempfile, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +151,39 @@ def refit_generator(kit, a, corpus, out):
     one_shot = dict(auto=None, yes=True, no=False)[a.one_shot]
     vqvae = load_model(out / 'model.distill').kind == 'vqvae'
     fit_generator(out / 'model.distill', corpus, config, a.minutes * PRIOR_SHARE if vqvae else None, 0, progress=False, one_shot=one_shot)
+
+
+def heap_pghi(magnitude, n_fft, hop_length, tol=1e-2):
+    "PGHI as distill had it before the spanning tree: heap integration in Python (the reference)."
+    F, T = magnitude.shape
+    phase = np.zeros((F, T))
+    floor = tol * magnitude.max()
+    loud = magnitude > floor
+    if not loud.any(): return phase
+    bins, frames = np.flatnonzero(loud.any(1)), np.flatnonzero(loud.any(0))
+    f0, f1, t0, t1 = max(bins[0] - 1, 0), min(bins[-1] + 2, F), max(frames[0] - 1, 0), min(frames[-1] + 2, T)
+    block = magnitude[f0:f1, t0:t1]
+    H, W = block.shape[0] + 2, block.shape[1] + 2
+    scale = 0.25645 * n_fft / hop_length
+    pad = np.pad(np.log(np.maximum(block, 1e-30)), 1, mode='edge')
+    along_t = (pad[2:, 1:-1] - pad[:-2, 1:-1]) / 2 / scale + 2 * np.pi * hop_length / n_fft * np.arange(f0, f1)[:, None]
+    along_f = -scale * (pad[1:-1, 2:] - pad[1:-1, :-2]) / 2 + np.pi
+    grid = lambda a: np.pad(a, 1).ravel().tolist()
+    at, af, m, left = grid(along_t), grid(along_f), grid(block), grid(block > floor)
+    out = [0.0] * (H * W)
+    steps = ((1, at, 0.5), (-1, at, -0.5), (W, af, 0.5), (-W, af, -0.5))
+    for start in np.argsort(-np.pad(block, 1), axis=None).tolist():
+        if m[start] <= floor: break
+        if not left[start]: continue
+        left[start] = False
+        heap = [(-m[start], start)]
+        while heap:
+            i = heapq.heappop(heap)[1]
+            for d, a, h in steps:
+                j = i + d
+                if left[j]:
+                    out[j] = out[i] + h * (a[i] + a[j])
+                    left[j] = False
+                    heapq.heappush(heap, (-m[j], j))
+    phase[f0:f1, t0:t1] = np.array(out).reshape(H, W)[1:-1, 1:-1]
+    return phase

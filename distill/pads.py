@@ -128,7 +128,7 @@ def refill(self:PadBank) -> int:
     self._forget()
     return sum(lacking.values())
 
-# %% ../nbs/57_pads.ipynb #4487052d
+# %% ../nbs/57_pads.ipynb #9f6c90d1
 @patch
 def _keep(self:PadBank, name:str, # the pad the sound is for
           w:torch.Tensor, # the sound [S]
