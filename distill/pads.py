@@ -16,7 +16,7 @@ from .novelty import realism_scale
 from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
-__all__ = ['PAD_KEYS', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'PadBank']
+__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'PadBank']
 
 # %% ../nbs/57_pads.ipynb #0080df03
 PAD_KEYS = 'asdfghjkl;qwertyuiop'   # the computer keys of the pads, in order
@@ -109,24 +109,27 @@ class PadBank:
         self._wake, self._stop, self._thread = threading.Event(), threading.Event(), None
 
 # %% ../nbs/57_pads.ipynb #8f29bd28
+REFILL_BATCH = 16   # sounds one refill makes at most: the lock is held about a second
+
 @patch
 def refill(self:PadBank) -> int:
-    "Fill every pool that lacks sounds, the pads of kinds in one batch together; how many were made (0: every pool is full)."
-    lacking = {name: self.pool - len(q) for name, q in self.ready.items() if len(q) < self.pool}
+    "Fill the pools that lack sounds, the pads of kinds in one batch together (at most `REFILL_BATCH`); how many were made (0: every pool is full)."
+    lacking = {name: self.pool - len(q) for name, q in sorted(self.ready.items(), key=lambda kv: len(kv[1])) if len(q) < self.pool}
     if not lacking: return 0
-    start = time.perf_counter()
+    start, made = time.perf_counter(), 0
     of_kinds = [name for name in lacking if self.pads[name].kind is not None]
     together = [of_kinds] if len(of_kinds) > 1 else []                     # one `generate` call, a kind per sound
     for names in together + [[name] for name in lacking if not together or name not in of_kinds]:
-        wanted = [name for name in names for _ in range(lacking[name])]   # the pad of each sound to make
+        wanted = [name for k in range(self.pool) for name in names if lacking[name] > k][:REFILL_BATCH]   # a round of the pads at a time
         with self.lock:
             if len(names) == 1: waves = pad_sounds(self.mf, self.pads[names[0]], len(wanted), self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
             else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=next(self._seed), n_iter=self.n_iter,
                                    kind=[self.pads[name].kind for name in wanted])[0]
         for name, w in zip(wanted, waves): self._keep(name, w)
+        made += len(wanted)
     self.busy_s += time.perf_counter() - start
     self._forget()
-    return sum(lacking.values())
+    return made
 
 # %% ../nbs/57_pads.ipynb #9f6c90d1
 @patch
