@@ -118,8 +118,9 @@ def refill(self:PadBank) -> int:
     if not lacking: return 0
     start, made = time.perf_counter(), 0
     of_kinds = [name for name in lacking if self.pads[name].kind is not None]
-    together = [of_kinds] if len(of_kinds) > 1 else []                     # one `generate` call, a kind per sound
-    for names in together + [[name] for name in lacking if not together or name not in of_kinds]:
+    groups = [of_kinds] if len(of_kinds) > 1 else []                       # one `generate` call, a kind per sound
+    groups += [[name] for name in lacking if name not in sum(groups, [])]  # every other pad: a batch of its own
+    for names in groups:
         wanted = [name for k in range(self.pool) for name in names if lacking[name] > k][:REFILL_BATCH]   # a round of the pads at a time
         with self.lock:
             if len(names) == 1: waves = pad_sounds(self.mf, self.pads[names[0]], len(wanted), self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
