@@ -142,6 +142,7 @@ class VQVAEConfig(Config):
     dropout: float = 0.0
     lookup_dim: int | None = 8
     time_downsample: int = 16
+    freq_downsample: int = 16
     postnet_layers: int = 0
     quantizer_dropout: float = 0.5
     quiet_weight: float = 1.0
@@ -169,6 +170,7 @@ class VQVAEConfig(Config):
         _require(self.lookup_dim is None or (isinstance(self.lookup_dim, int) and 2 <= self.lookup_dim <= self.codebook_dim), 'lookup_dim',
                  f"must be None (Euclidean lookup) or a whole number in 2..codebook_dim ({self.codebook_dim}), got {self.lookup_dim!r}")
         _require(self.time_downsample in (1, 2, 4, 8, 16), 'time_downsample', f"must be 1, 2, 4, 8 or 16 (log-mel frames per latent column), got {self.time_downsample!r}")
+        _require(self.freq_downsample in (8, 16), 'freq_downsample', f"must be 8 or 16 (mel bands per latent row), got {self.freq_downsample!r}")
         _require(isinstance(self.postnet_layers, int) and (self.postnet_layers == 0 or self.postnet_layers >= 2), 'postnet_layers', f"must be 0 (no post-net) or a whole number of at least 2 (in and out), got {self.postnet_layers!r}")
         _require(0 <= self.quantizer_dropout <= 1, 'quantizer_dropout', f"must be in [0, 1], got {self.quantizer_dropout}")
         _require(self.quiet_weight >= 0, 'quiet_weight', f"must be >= 0, got {self.quiet_weight}")

@@ -124,7 +124,8 @@ def decode_codes(mf:ModelFile, # an RVQ-VAE model file
                  after:int=2, # columns decoded after the last, repeating it, then dropped (2: the table above)
                 ) -> torch.Tensor:
     "Log-mels `[n, 1, n_mels, frames]` of code sequences; the last column repeated `after` times, so the grid's end is not an edge."
-    rows, Q, td = mf.spectrogram.n_mels // 16, mf.model.quantizer.num_quantizers, mf.model.time_downsample   # a row: 16 mel bands
+    rows = math.ceil(mf.spectrogram.n_mels / mf.model.freq_downsample)                 # a row: the codec's `freq_downsample` mel bands
+    Q, td = mf.model.quantizer.num_quantizers, mf.model.time_downsample
     tpc = rows * Q
     grid = torch.cat([seqs] + [seqs[:, -tpc:]] * after, 1)
     return mf.model.decode_indices(sequence_to_codes(grid, rows, Q), (mf.spectrogram.n_mels, td * grid.shape[1] // tpc))[..., :frames]

@@ -16,37 +16,63 @@ from ..config import VQVAEConfig
 __all__ = ['VQEncoder', 'VQDecoder', 'QuantizerWrapper', 'ConvVQVAE']
 
 # %% ../../nbs/21_vqvae.ipynb #5ac0a57b
-def _time_strides(time_downsample):
+def _time_strides(time_downsample:int, # log-mel frames per latent column: 1, 2, 4, 8 or 16
+                 ) -> list[int]:
     "Time stride of each of the four encoder blocks: 2 for the first log2(time_downsample), then 1."
     k = int(math.log2(time_downsample))
     return [2 if i < k else 1 for i in range(4)]
 
-def _down(a, b, dropout, st=2):
-    return nn.Sequential(nn.Conv2d(a, b, 3, stride=(2, st), padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+def _down(a:int, # input channels
+          b:int, # output channels
+          dropout:float, # channel dropout after the block
+          st:int=2, # time stride: 2 halves the time axis, 1 keeps it
+          sf:int=2, # frequency stride: 2 halves the frequency axis, 1 keeps it
+         ) -> nn.Sequential:
+    "An encoder block: a 3x3 convolution of stride (sf, st), group norm, leaky ReLU, channel dropout."
+    return nn.Sequential(nn.Conv2d(a, b, 3, stride=(sf, st), padding=1), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
 
-def _upconv(a, b, st=2):
-    "Double the frequency axis, and the time axis if `st` is 2."
-    return nn.ConvTranspose2d(a, b, (4, 4 if st == 2 else 3), stride=(2, st), padding=1)
+def _upconv(a:int, # input channels
+            b:int, # output channels
+            st:int=2, # time stride: 2 doubles the time axis, 1 keeps it
+            sf:int=2, # frequency stride: 2 doubles the frequency axis, 1 keeps it
+           ) -> nn.ConvTranspose2d:
+    "Double each axis whose stride is 2 (kernel 4); an axis of stride 1 keeps its size (kernel 3)."
+    return nn.ConvTranspose2d(a, b, (4 if sf == 2 else 3, 4 if st == 2 else 3), stride=(sf, st), padding=1)
 
-def _up(a, b, dropout, st=2):
-    return nn.Sequential(_upconv(a, b, st), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+def _up(a:int, # input channels
+        b:int, # output channels
+        dropout:float, # channel dropout after the block
+        st:int=2, # time stride, as in `_upconv`
+        sf:int=2, # frequency stride, as in `_upconv`
+       ) -> nn.Sequential:
+    "A decoder block: `_upconv`, group norm, leaky ReLU, channel dropout."
+    return nn.Sequential(_upconv(a, b, st, sf), nn.GroupNorm(8, b), nn.LeakyReLU(0.2), nn.Dropout2d(dropout))
+
+# %% ../../nbs/21_vqvae.ipynb #f8e0d1a2
+def _freq_strides(freq_downsample:int, # mel bands per latent row: 8 or 16
+                 ) -> list[int]:
+    "Frequency stride of each of the four encoder blocks: 1 for the first 4 - log2(freq_downsample), then 2."
+    k = 4 - int(math.log2(freq_downsample))
+    return [1 if i < k else 2 for i in range(4)]
 
 # %% ../../nbs/21_vqvae.ipynb #1b8f5cc5
 class VQEncoder(nn.Module):
-    "Four stride-2 conv blocks (1 -> 32 -> 64 -> 128 -> 256) and a 1x1 projection to `codebook_dim`."
+    "Four conv blocks (1 -> 32 -> 64 -> 128 -> 256), halving time and frequency as set, and a 1x1 projection to `codebook_dim`."
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
                  dropout:float=0.2, # channel dropout after each block
                  in_channels:int=1, # input channels
-                 time_downsample:int=16, # time axis downsampled by this (1..16, a power of 2); frequency always by 16
+                 time_downsample:int=16, # time axis downsampled by this (1..16, a power of 2)
+                 freq_downsample:int=16, # frequency axis downsampled by this (8 or 16): mel bands per latent row
                 ):
         super().__init__()
         ch = [in_channels, 32, 64, 128, 256]
-        self.net = nn.Sequential(*[_down(a, b, dropout, st) for a, b, st in zip(ch, ch[1:], _time_strides(time_downsample))],
+        strides = zip(ch, ch[1:], _time_strides(time_downsample), _freq_strides(freq_downsample))
+        self.net = nn.Sequential(*[_down(a, b, dropout, st, sf) for a, b, st, sf in strides],
                                  nn.Conv2d(256, codebook_dim, 1))
 
-    def forward(self, x:torch.Tensor, # [B, in_channels, H, W], H a multiple of 16, W of time_downsample
+    def forward(self, x:torch.Tensor, # [B, in_channels, H, W], H a multiple of freq_downsample, W of time_downsample
                ) -> torch.Tensor:
-        "Latent grid [B, codebook_dim, H/16, W/time_downsample]."
+        "Latent grid [B, codebook_dim, H/freq_downsample, W/time_downsample]."
         return self.net(x)
 
 # %% ../../nbs/21_vqvae.ipynb #e39d7ae5
@@ -60,23 +86,24 @@ def _postnet(rows:int, # mel rows: the convolutions' channels
 
 # %% ../../nbs/21_vqvae.ipynb #12bc5276
 class VQDecoder(nn.Module):
-    "A 1x1 projection from `codebook_dim`, four stride-2 transposed conv blocks (256 -> 128 -> 64 -> 32 -> 1), an optional post-net, Softplus."
+    "A 1x1 projection from `codebook_dim`, four transposed conv blocks (256 -> 128 -> 64 -> 32 -> 1), an optional post-net, Softplus."
     def __init__(self, codebook_dim:int=128, # width of the latent vectors
                  dropout:float=0.2, # channel dropout after each hidden block
                  out_channels:int=1, # output channels
                  time_downsample:int=16, # as in `VQEncoder`: the time axis is upsampled by this
+                 freq_downsample:int=16, # as in `VQEncoder`: the frequency axis is upsampled by this
                  postnet_layers:int=0, # 1-D convolutions of the post-net (0: none)
-                 rows:int=128, # the output's rows (16 per latent row): the post-net's channels
+                 rows:int=128, # the output's rows (freq_downsample per latent row): the post-net's channels
                 ):
         super().__init__()
-        ch, st = [256, 128, 64, 32], _time_strides(time_downsample)[::-1]   # the encoder's blocks, mirrored
-        self.net = nn.Sequential(nn.Conv2d(codebook_dim, 256, 1), *[_up(a, b, dropout, s) for a, b, s in zip(ch, ch[1:], st)],
-                                 _upconv(32, out_channels, st[-1]), nn.Softplus())
+        ch, st, sf = [256, 128, 64, 32], _time_strides(time_downsample)[::-1], _freq_strides(freq_downsample)[::-1]   # the encoder's blocks, mirrored
+        self.net = nn.Sequential(nn.Conv2d(codebook_dim, 256, 1), *[_up(a, b, dropout, s, f) for a, b, s, f in zip(ch, ch[1:], st, sf)],
+                                 _upconv(32, out_channels, st[-1], sf[-1]), nn.Softplus())
         self.postnet = _postnet(rows * out_channels, postnet_layers) if postnet_layers else None
 
     def forward(self, z:torch.Tensor, # latent grid [B, codebook_dim, h, w]
                ) -> torch.Tensor:
-        "Non-negative output `[B, out_channels, 16h, time_downsample*w]`."
+        "Non-negative output `[B, out_channels, freq_downsample*h, time_downsample*w]`."
         if self.postnet is None: return self.net(z)
         y = self.net[:-1](z)                                                # before the Softplus: the post-net adds its refinement there
         if y.shape[1] * y.shape[2] != self.postnet[0].in_channels:
@@ -137,9 +164,10 @@ class QuantizerWrapper(nn.Module):
 
 # %% ../../nbs/21_vqvae.ipynb #d1d699ff
 def _grid(n:int, # mel bands
+          per:int, # mel bands per latent row (the model's `freq_downsample`)
          ) -> int:
-    "Latent rows for `n` mel bands: one per 16, rounded up."
-    return math.ceil(n / 16)
+    "Latent rows for `n` mel bands: one per `per`, rounded up."
+    return math.ceil(n / per)
 
 # %% ../../nbs/21_vqvae.ipynb #ec2a6ebd
 class ConvVQVAE(nn.Module):
@@ -154,22 +182,25 @@ class ConvVQVAE(nn.Module):
                  kmeans_iters:int=10, # k-means iterations
                  dropout:float=0.2, # channel dropout in encoder and decoder (the original design's; `get_adaptive_vqvae_config` gives 0 above 20 files, by measurement)
                  lookup_dim:int|None=8, # None: Euclidean lookup; d: L2-normalised lookup in d learned dims (default by measurement, below)
-                 time_downsample:int=16, # log-mel frames per latent column (1..16, a power of 2); rows are always 16 mel bands
+                 time_downsample:int=16, # log-mel frames per latent column (1..16, a power of 2)
                  quantizer_dropout:float=0.0, # share of training examples decoded from a random number of levels (1..Q)
                  postnet_layers:int=0, # the decoder's post-net: 1-D convolutions over time, the mel bands as channels (0: none)
                  n_mels:int=128, # mel bands of the log-mels it will see (the post-net's channels; unused without one)
+                 freq_downsample:int=16, # mel bands per latent row: 16 (8 rows for 128 bands) or 8 (16 rows, finer for tonal lines)
                 ):
         super().__init__()
         self.hparams = dict(codebook_dim=codebook_dim, codebook_size=codebook_size, num_quantizers=num_quantizers,
                             decay=decay, commitment_weight=commitment_weight, threshold_ema_dead_code=threshold_ema_dead_code,
                             kmeans_init=kmeans_init, kmeans_iters=kmeans_iters, dropout=dropout, lookup_dim=lookup_dim,
-                            time_downsample=time_downsample, quantizer_dropout=quantizer_dropout, postnet_layers=postnet_layers, n_mels=n_mels)
+                            time_downsample=time_downsample, quantizer_dropout=quantizer_dropout, postnet_layers=postnet_layers, n_mels=n_mels,
+                            freq_downsample=freq_downsample)
         VQVAEConfig(**{k: v for k, v in self.hparams.items() if k != 'n_mels'})   # validates every value, naming the bad one
         if n_mels < 1: raise ValueError(f"ConvVQVAE: n_mels must be at least 1, got {n_mels}")
-        self.encoder = VQEncoder(codebook_dim, dropout, time_downsample=time_downsample)
+        self.encoder = VQEncoder(codebook_dim, dropout, time_downsample=time_downsample, freq_downsample=freq_downsample)
         self.quantizer = QuantizerWrapper(codebook_dim, codebook_size, num_quantizers, decay, threshold_ema_dead_code,
                                           kmeans_init, kmeans_iters, lookup_dim)
-        self.decoder = VQDecoder(codebook_dim, dropout, time_downsample=time_downsample, postnet_layers=postnet_layers, rows=16 * _grid(n_mels))
+        self.decoder = VQDecoder(codebook_dim, dropout, time_downsample=time_downsample, freq_downsample=freq_downsample,
+                                 postnet_layers=postnet_layers, rows=freq_downsample * _grid(n_mels, freq_downsample))
 
     @classmethod
     def from_config(cls, cfg:VQVAEConfig, # the model and quantizer fields are used
@@ -178,22 +209,27 @@ class ConvVQVAE(nn.Module):
         "A model with `cfg`'s architecture and quantizer settings."
         return cls(**{k: getattr(cfg, k) for k in ('codebook_dim', 'codebook_size', 'num_quantizers', 'decay', 'commitment_weight',
                                                     'threshold_ema_dead_code', 'kmeans_init', 'kmeans_iters', 'dropout', 'lookup_dim',
-                                                    'time_downsample', 'quantizer_dropout', 'postnet_layers')}, n_mels=n_mels)
+                                                    'time_downsample', 'quantizer_dropout', 'postnet_layers', 'freq_downsample')}, n_mels=n_mels)
 
     @property
     def time_downsample(self) -> int:
         "Log-mel frames per latent column."
         return self.hparams['time_downsample']
 
+    @property
+    def freq_downsample(self) -> int:
+        "Mel bands per latent row."
+        return self.hparams['freq_downsample']
+
 # %% ../../nbs/21_vqvae.ipynb #43ba2211
 @patch
 def encode(self:ConvVQVAE, x:torch.Tensor, # log-mel [B, 1, n_mels, T]
           ) -> torch.Tensor:
-    "Latent grid [B, codebook_dim, ceil(n_mels/16), ceil(T/time_downsample)] (input zero-padded to whole cells)."
+    "Latent grid [B, codebook_dim, ceil(n_mels/freq_downsample), ceil(T/time_downsample)] (input zero-padded to whole cells)."
     if x.ndim != 4 or x.shape[1] != 1: raise ValueError(f"ConvVQVAE: expected a log-mel [B, 1, n_mels, T], got shape {tuple(x.shape)}")
     H, W = x.shape[-2:]
-    td = self.time_downsample
-    return self.encoder(F.pad(x, (0, td * math.ceil(W / td) - W, 0, 16*_grid(H) - H)))
+    td, fd = self.time_downsample, self.freq_downsample
+    return self.encoder(F.pad(x, (0, td * math.ceil(W / td) - W, 0, fd * _grid(H, fd) - H)))
 
 @patch
 def quantize(self:ConvVQVAE, z:torch.Tensor, # latent grid [B, D, h, w]
@@ -204,7 +240,7 @@ def quantize(self:ConvVQVAE, z:torch.Tensor, # latent grid [B, D, h, w]
 
 @patch
 def decode(self:ConvVQVAE, zq:torch.Tensor, # quantized grid [B, D, h, w]
-           mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the full 16h x 16w
+           mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the whole grid's (freq_downsample*h, time_downsample*w)
           ) -> torch.Tensor:
     "Log-mel [B, 1, n_mels, T] from a quantized grid."
     y = self.decoder(zq)
@@ -215,7 +251,7 @@ def decode_indices(self:ConvVQVAE, indices:torch.Tensor, # codes [B, positions, 
                    mel_shape:tuple[int, int]=(128, 94), # (n_mels, T) of the log-mel to produce
                   ) -> torch.Tensor:
     "Log-mel [B, 1, n_mels, T] from code indices."
-    h, w = _grid(mel_shape[0]), math.ceil(mel_shape[1] / self.time_downsample)
+    h, w = _grid(mel_shape[0], self.freq_downsample), math.ceil(mel_shape[1] / self.time_downsample)
     if indices.ndim != 3 or indices.shape[1] != h*w:
         raise ValueError(f"decode_indices: mel_shape {tuple(mel_shape)} needs indices [B, {h*w}, Q], got shape {tuple(indices.shape)}")
     v = self.quantizer.get_output_from_indices(indices)
