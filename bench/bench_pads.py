@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 from distill.models.persistence import load_model
 from distill.generation import generate
-from distill.pads import PadBank
+from distill.pads import PadBank, on_model_thread
 from distill.studio import open_studio, find_chromium
 
 FAKE_MIDI = """window.__midiIn = {name: 'bench', onmidimessage: null};
@@ -100,12 +100,12 @@ def main():
     ap.add_argument('--quality_from', nargs='+', help='folders of real sounds: the way back from their true log-mels at each --n_iter (MR-STFT)')
     a = ap.parse_args()
     torch.set_num_threads(2)
-    mf = load_model(a.model)
+    mf = on_model_thread(load_model, a.model)                                      # the model's work on its own thread, as in the studio
     kind = next(iter(mf.generator.kinds or {None: 0}))
-    generate(mf, 1, 1.5, seed=0, kind=None if kind is None else [kind])           # warm-up
-    on_demand = []
-    for s in range(5):
-        t = time.perf_counter(); generate(mf, 1, 1.5, seed=1 + s, kind=None if kind is None else [kind]); on_demand.append(time.perf_counter() - t)
+    def one(seed):
+        t = time.perf_counter(); generate(mf, 1, 1.5, seed=seed, kind=None if kind is None else [kind]); return time.perf_counter() - t
+    on_model_thread(one, 0)                                                       # warm-up
+    on_demand = [on_model_thread(one, 1 + s) for s in range(5)]
     print(f"model {a.model}; reference: one sound made on demand (generate, {kind or 'any'}, up to 1.5 s): median {1000 * statistics.median(on_demand):.0f} ms", flush=True)
     for n_iter in ([] if a.skip == 'refill' else a.n_iter):
         r = refill(mf, a, n_iter)
@@ -116,7 +116,7 @@ def main():
         ok = r['repeats'] == 0 and r['made_per_s'] >= 0.97 * r['asked_per_s']
         print(f"  target: a pool of {a.pool} per pad keeps up with {a.rate:g} hits a second on every pad at once: {'met' if ok else 'NOT MET'}", flush=True)
         if a.quality_from:
-            d, n = way_back(mf, a.quality_from, n_iter)
+            d, n = on_model_thread(way_back, mf, a.quality_from, n_iter)
             print(f"  the way back from true log-mels at {n_iter} iterations: MR-STFT median {d:.3f} over {n} files", flush=True)
     if a.skip != 'latency':
         if find_chromium() is None: sys.exit('no Chromium (apt-get install chromium): the latency half needs it')

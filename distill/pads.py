@@ -4,7 +4,8 @@
 
 # %% ../nbs/57_pads.ipynb #1f14d0b3
 from __future__ import annotations
-import collections, itertools, threading, time
+import collections, contextvars, itertools, threading, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -16,7 +17,7 @@ from .novelty import realism_scale
 from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
-__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'PadBank']
+__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'on_model_thread', 'PadBank']
 
 # %% ../nbs/57_pads.ipynb #0080df03
 PAD_KEYS = 'asdfghjkl;qwertyuiop'   # the computer keys of the pads, in order
@@ -86,6 +87,15 @@ def pad_sounds(mf:ModelFile, # a model file with a generator
         return variations(mf, clip, n, 0.5, temperature, seed, n_iter)
     return generate(mf, n, seconds, temperature, seed=seed, n_iter=n_iter, kind=None if pad.kind is None else [pad.kind] * n)
 
+# %% ../nbs/57_pads.ipynb #7c296beb
+_MODEL_THREAD = ThreadPoolExecutor(1, thread_name_prefix='distill-model')   # every studio's model work, one job at a time
+
+def on_model_thread(fn, # the work: a function that runs the model (or any torch work of the studio)
+                    *args, **kwargs):
+    "`fn(*args, **kwargs)` run on the process's one model thread, with the caller's context; its result (or its error)."
+    if threading.current_thread().name.startswith('distill-model'): return fn(*args, **kwargs)   # already there
+    return _MODEL_THREAD.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+
 # %% ../nbs/57_pads.ipynb #c57c603d
 class PadBank:
     "Per pad, a pool of new sounds made ahead; a background thread keeps every pool full."
@@ -95,21 +105,19 @@ class PadBank:
                  seconds:float=1.5, # the longest a sound may be (one-shots end sooner)
                  temperature:float=0.8, # as in `generate`
                  n_iter:int=8, # Griffin-Lim iterations after PGHI's phase (8: the table below)
-                 lock:threading.RLock|None=None, # held while the model works (the studio's, so the two take turns)
                  regions:int=8, # a model without kinds: at most this many region pads
                  keep_played:int=256, # played sounds remembered (for keeping), the oldest forgotten
                 ):
         self.mf, self.pool, self.seconds, self.temperature, self.n_iter, self.keep_played = mf, pool, seconds, temperature, n_iter, keep_played
         self.folder = Path(folder); self.folder.mkdir(parents=True, exist_ok=True)
-        self.pads = {p.name: p for p in model_pads(mf, regions)}
+        self.pads = {p.name: p for p in on_model_thread(model_pads, mf, regions)}
         self.ready = {name: collections.deque() for name in self.pads}   # per pad: names of sounds made and not played
         self.sounds = collections.OrderedDict()                          # every remembered sound: name -> dict(pad, wave, wav, level)
-        self.lock = lock or threading.RLock()
         self.made, self.busy_s, self._seed = 0, 0.0, itertools.count()
         self._wake, self._stop, self._thread = threading.Event(), threading.Event(), None
 
 # %% ../nbs/57_pads.ipynb #8f29bd28
-REFILL_BATCH = 16   # sounds one refill makes at most: the lock is held about a second
+REFILL_BATCH = 16   # sounds one refill makes at most: a job of about a second on the model thread
 
 @patch
 def refill(self:PadBank) -> int:
@@ -122,15 +130,20 @@ def refill(self:PadBank) -> int:
     groups += [[name] for name in lacking if name not in sum(groups, [])]  # every other pad: a batch of its own
     for names in groups:
         wanted = [name for k in range(self.pool) for name in names if lacking[name] > k][:REFILL_BATCH]   # a round of the pads at a time
-        with self.lock:
-            if len(names) == 1: waves = pad_sounds(self.mf, self.pads[names[0]], len(wanted), self.seconds, self.temperature, next(self._seed), self.n_iter)[0]
-            else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=next(self._seed), n_iter=self.n_iter,
-                                   kind=[self.pads[name].kind for name in wanted])[0]
-        for name, w in zip(wanted, waves): self._keep(name, w)
+        on_model_thread(self._make, wanted, next(self._seed))
         made += len(wanted)
     self.busy_s += time.perf_counter() - start
     self._forget()
     return made
+
+@patch
+def _make(self:PadBank, wanted:list[str], # a pad's name per sound: one pad, or pads of kinds
+          seed:int, # the batch's seed
+         ):
+    "Make one batch of sounds for the pads `wanted` names and put each in its pool."
+    if len(set(wanted)) == 1: waves = pad_sounds(self.mf, self.pads[wanted[0]], len(wanted), self.seconds, self.temperature, seed, self.n_iter)[0]
+    else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=seed, n_iter=self.n_iter, kind=[self.pads[name].kind for name in wanted])[0]
+    for name, w in zip(wanted, waves): self._keep(name, w)
 
 # %% ../nbs/57_pads.ipynb #9f6c90d1
 @patch

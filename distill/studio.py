@@ -6,7 +6,7 @@
 from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')   # a local tool: nothing sent anywhere
-import functools, inspect, json, re, shutil, tempfile, threading, zipfile
+import functools, inspect, json, re, shutil, tempfile, zipfile
 from dataclasses import dataclass
 from types import SimpleNamespace
 from pathlib import Path
@@ -23,7 +23,7 @@ from .audio.spectrogram import front_end
 from .models.persistence import load_model
 from .generation import generate, variations, interpolate, pick_kinds, model_kinds, load_generator, check_count
 from .novelty import nearest_training, timbre_features, realism_scale
-from .pads import PadBank
+from .pads import PadBank, on_model_thread
 from .writers import write_wav, save_mel_png, write_kit, kit_layout, loudness_db, to_its_end, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
 from .device import get_device
 from .cli import EXPECTED_ERRORS, run_command
@@ -80,8 +80,7 @@ class Studio:
         self.kit_items, self.bit_depth, self.kit_rate = self._open_kit(bit_depth, sample_rate or self.sr)
         self._work = tempfile.TemporaryDirectory(prefix='distill_studio_')   # the page's WAVs and pictures, gone with the studio
         self.work = Path(self._work.name)
-        self.lock = threading.RLock()                                   # the model: one of the page's handlers or the pads' refill at a time
-        self.pads = PadBank(self.mf, self.work / 'pads', pool, seconds, lock=self.lock)   # refilling once `open_studio` starts it
+        self.pads = PadBank(self.mf, self.work / 'pads', pool, seconds)  # refilling once `open_studio` starts it
 
 # %% ../nbs/65_studio.ipynb #3a0d12c8
 @patch
@@ -166,7 +165,7 @@ def generate(self:Studio, n:int=4, # sounds to make
     kinds = pick_kinds(self.mf, n, kind, seed)
     for i in range(n):
         k = None if kinds is None else kinds[i]
-        with self.lock: waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
+        waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
         waves, loops = self._loops(waves)
         yield self._made(waves, 'generated', [k or 'generated'], [f"seed {seed + i}, temperature {temperature:g}" + (f", {k}" if k else '')],
                          None if k is None else [k], loops)[0]
@@ -179,7 +178,7 @@ def vary(self:Studio, name:str, # a sound on the page
          seed:int=0, # the same seed, the same variations
         ) -> list[Sound]:
     "`n` variations of a sound on the page, on the page (of its kind)."
-    with self.lock: waves, _ = variations(self.mf, self.wave(name), n, amount, seed=seed)
+    waves, _ = variations(self.mf, self.wave(name), n, amount, seed=seed)
     waves, loops = self._loops(waves, self.wave(name))
     kind = self.sounds[name].kind
     return self._made(waves, 'variation', ['variation'] * n, [f"of {name}, amount {amount:g}, seed {seed}"] * n, [kind] * n if kind else None, loops)
@@ -198,7 +197,7 @@ def between(self:Studio, a:str, # a sound on the page
             at:float=0.5, # where between them: 0 is `a`, 1 is `b`
            ) -> Sound:
     "The sound `at` of the way from `a` to `b` (a VAE model: `interpolate`)."
-    with self.lock: waves, _ = interpolate(self.mf, self.wave(a), self.wave(b), at=[at])
+    waves, _ = interpolate(self.mf, self.wave(a), self.wave(b), at=[at])
     return self._made(waves, 'between', ['between'], [f"{at:.2f} of the way from {a} to {b}"])[0]
 
 # %% ../nbs/65_studio.ipynb #92df6f69
@@ -359,17 +358,19 @@ def _card(st:Studio, # the studio
 def _guarded(fn, # a handler: a function, or a generator function
              message, # the page's one-line message component
             ):
-    "`fn` (a function or a generator) with an expected error shown as one line in `message`, the server going on."
+    "`fn` (a function or a generator) run on the model thread, an expected error shown as one line in `message`, the server going on."
     say = lambda e: {message: f"⚠️ {e}"}
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def g(*args, **kw):
-            try: yield from fn(*args, **kw)
+            steps = fn(*args, **kw)                                     # a generator: nothing runs until the first step
+            try:
+                while (step := on_model_thread(next, steps, None)) is not None: yield step   # each step on the model thread
             except EXPECTED_ERRORS as e: yield say(e)
         return g
     @functools.wraps(fn)
     def f(*args, **kw):
-        try: return fn(*args, **kw)
+        try: return on_model_thread(fn, *args, **kw)
         except EXPECTED_ERRORS as e: return say(e)
     return f
 
@@ -715,7 +716,7 @@ def studio_app(st:Studio, # the studio: a loaded model, the sounds on its page, 
         _on_cards(st, ui)
         _on_map(st, ui)
         _on_blend(st, ui)
-        app.load(lambda: {ui.the_map: _map_image(st, ui), **_kit_state(st, ui)}, None, ui.every)
+        app.load(_guarded(lambda: {ui.the_map: _map_image(st, ui), **_kit_state(st, ui)}, ui.message), None, ui.every)
     return app
 
 # %% ../nbs/65_studio.ipynb #b4c4c2c9
@@ -730,7 +731,7 @@ def add_pad_routes(server, # the Gradio app's FastAPI server (`launch`'s first v
         except ValueError as e: raise HTTPException(404, str(e))
         return {}
     def keep(sound:str):
-        try: return dict(message=f"kept {sound} as {st.keep_hit(sound)}")
+        try: return dict(message=f"kept {sound} as {on_model_thread(st.keep_hit, sound)}")
         except EXPECTED_ERRORS as e: return dict(message=f"⚠️ {e}")
     server.add_api_route('/distill/pads', pads, methods=['GET'])
     server.add_api_route('/distill/pads/played', played, methods=['POST'])
@@ -746,7 +747,7 @@ def open_studio(model_file:str|Path, # a model file written by `distill_train`
                 **kwargs, # `Studio`'s settings: `bit_depth`, `sample_rate`, `seconds`, `device`, `pool`
                ) -> tuple[gr.Blocks, str, Studio]:
     "Start the studio on 127.0.0.1; the app (`.close()` stops it), its address and the `Studio`."
-    st = Studio(model_file, kit, **kwargs)
+    st = on_model_thread(Studio, model_file, kit, **kwargs)            # the model's work, all of it, on its one thread
     st.kit.mkdir(parents=True, exist_ok=True)
     app = studio_app(st)
     server, url, _ = app.launch(server_name='127.0.0.1', server_port=port, inbrowser=browser, inline=inline, quiet=True,
