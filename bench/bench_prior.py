@@ -1,7 +1,7 @@
 """The prior alone: today's flat prior and the column prior, fitted on the same codec for the same budget, side by side.
 
 Usage: python bench/bench_prior.py --codec-from DIR [--kits gmrock tr808 lmms_drums lmms_textures] [--minutes 10]
-                                   [--architectures flat columns] [--out DIR] [--stages-only]
+                                   [--architectures flat columns] [--out DIR] [--stages-only [--length-ratios 0 1.25]]
 
 For each kit (the split of `bench_realism.py`), the codec in DIR/KIT/model.distill (a `bench_realism.py --minutes 10
 --out DIR` run), and for each architecture a prior fitted on it as `distill_train --minutes M` fits one (the
@@ -16,15 +16,16 @@ trim; seconds, median of 3, 3 s asked, one sound and a batch of 8): today's path
 whole up to its longest sound), then each prior with each sound inverted only up to its own end.
 Run nothing beside it: the priors train on a time budget.
 `--stages-only`: no prior is fitted; the stage table of each kit's model in DIR as it is (its own generator), with
-today's phase and with the heap PGHI distill had before (`common.heap_pghi`), measured in the same run.
+one-shots inverted in groups of like length (`length_groups`) for each of `--length-ratios` (0: each alone, as before),
+measured in the same run.
 """
-import argparse, collections, contextlib, statistics, time
+import argparse, collections, contextlib, functools, statistics, time
 from argparse import Namespace
 from pathlib import Path
 
 import torch
 
-from common import RUNS, kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed, heap_pghi
+from common import RUNS, kit_sets, HELD_OUT, split_kit, first_seconds, features, refit_generator, generation_speed
 from distill.models.persistence import load_model
 from distill.models.prior import sample_codes
 from distill.generation import generate, load_generator
@@ -111,14 +112,14 @@ def run_kit(kit, a):
 
 
 def stages_only(kit, a):
-    "The stage table of DIR/KIT/model.distill as it is: with the heap PGHI of before, then with today's phase."
+    "The stage table of DIR/KIT/model.distill as it is, one-shots inverted in groups of like length for each of `a.length_ratios` (0: each alone)."
     mf = load_model(Path(a.codec_from) / kit / 'model.distill')
     print(f"\n== {kit}: {a.codec_from}/{kit}/model.distill ({mf.generator.kind}); seconds per call of generate, 3 s asked", flush=True)
-    kept = inversion.pghi
-    inversion.pghi = heap_pghi
-    try: stage_row("before: PGHI's heap in Python", mf)
-    finally: inversion.pghi = kept
-    stage_row("now: PGHI along a spanning tree", mf)
+    kept = generation.length_groups
+    for r in a.length_ratios:
+        generation.length_groups = functools.partial(kept, ratio=r)
+        try: stage_row("each sound inverted alone" if r == 0 else f"sounds within {r:g}x of a group's shortest together", mf)
+        finally: generation.length_groups = kept
 
 
 if __name__ == '__main__':
@@ -129,6 +130,7 @@ if __name__ == '__main__':
     ap.add_argument('--architectures', nargs='+', default=['flat', 'columns'])
     ap.add_argument('--out', default=str(RUNS / 'bench_prior'))
     ap.add_argument('--stages-only', action='store_true', help="no prior fitted: the stage table of each kit's model as it is, before and now")
+    ap.add_argument('--length-ratios', type=float, nargs='+', default=[0, 1.25], help="with --stages-only: one-shots grouped for the way back within this ratio of lengths (0: each alone)")
     a = ap.parse_args()
     torch.manual_seed(0)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")

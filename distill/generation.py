@@ -20,10 +20,10 @@ from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
-__all__ = ['LOOP_AMOUNT', 'load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds', 'decode_codes',
-           'generate', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop', 'mel_end_frames',
-           'band_db', 'decay_bounds', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'loop_codes',
-           'loop_prompts', 'interpolate']
+__all__ = ['LENGTH_RATIO', 'LOOP_AMOUNT', 'load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds',
+           'decode_codes', 'generate', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop',
+           'mel_end_frames', 'length_groups', 'band_db', 'decay_bounds', 'shape_decay', 'check_amount',
+           'variation_mask', 'variations', 'loop_codes', 'loop_prompts', 'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -274,12 +274,33 @@ def _finish(mf, mels, samples, n_iter, seed, lead=0):
     hop, bounds = mf.spectrogram.hop_length, mf.generator.decay
     if bounds:                                                            # tails that decay (`shape_decay`)
         mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
-    waves = mels.new_zeros(len(mels), samples)
-    for i, end in enumerate(mel_end_frames(mels[:, 0], start=lead // hop).tolist()):   # each sound inverted up to its own end
-        made = min(samples, end * hop)
-        waves[i, :made] = _to_sound(mf, mels[i:i + 1, ..., :end], made, n_iter, seed)[0]
+    waves = _invert_each(mf, mels, mel_end_frames(mels[:, 0], start=lead // hop).tolist(), samples, n_iter, seed)
     waves = trim_one_shot(waves, mf.spectrogram, start=lead)              # trimmed, and drawn as they will sound
     return waves, front_end(mf.spectrogram).to(waves.device)(waves[:, None])
+
+# %% ../nbs/57_generation.ipynb #364d7db0
+LENGTH_RATIO = 1.25   # a group's longest sound at most this times its shortest (the table below)
+
+def length_groups(ends:list[int], # each sound's frames
+                  ratio:float=LENGTH_RATIO, # a group's longest is at most this times its shortest
+                 ) -> list[list[int]]:
+    "The sounds' indices in groups of like length, shortest first."
+    groups = []
+    for i in sorted(range(len(ends)), key=ends.__getitem__):
+        if groups and ends[i] <= ratio * ends[groups[-1][0]]: groups[-1].append(i)
+        else: groups.append([i])
+    return groups
+
+def _invert_each(mf, mels, ends, samples, n_iter, seed):
+    "Waveforms `[n, samples]` of `mels`, each inverted up to its own end `ends[i]` (frames), in groups of like length."
+    hop, waves = mf.spectrogram.hop_length, mels.new_zeros(len(mels), samples)
+    for group in length_groups(ends):
+        end = max(ends[i] for i in group)
+        m = mels[group, ..., :end].clone()
+        for j, i in enumerate(group): m[j, ..., ends[i]:] = 0              # silence after each one's own end
+        w = _to_sound(mf, m, min(samples, end * hop), n_iter, seed)
+        for j, i in enumerate(group): waves[i, :min(samples, ends[i] * hop)] = w[j, :ends[i] * hop]
+    return waves
 
 # %% ../nbs/57_generation.ipynb #c01ed219
 def band_db(mels:torch.Tensor, # log-mels `[..., n_mels, T]` (`log1p` of mel power)

@@ -104,7 +104,7 @@ class PadBank:
                  pool:int=8, # sounds ready per pad
                  seconds:float=1.5, # the longest a sound may be (one-shots end sooner)
                  temperature:float=0.8, # as in `generate`
-                 n_iter:int=8, # Griffin-Lim iterations after PGHI's phase (8: the table below)
+                 n_iter:int=4, # Griffin-Lim iterations after PGHI's phase (4: the table below)
                  regions:int=8, # a model without kinds: at most this many region pads
                  keep_played:int=256, # played sounds remembered (for keeping), the oldest forgotten
                 ):
@@ -117,7 +117,7 @@ class PadBank:
         self._wake, self._stop, self._thread = threading.Event(), threading.Event(), None
 
 # %% ../nbs/57_pads.ipynb #8f29bd28
-REFILL_BATCH = 16   # sounds one refill makes at most: a job of about a second on the model thread
+REFILL_BATCH = 24   # sounds one refill makes at most: a job of under a second on the model thread
 
 @patch
 def refill(self:PadBank) -> int:

@@ -11,7 +11,28 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components, mini
 from .spectrogram import AudioSpectrogram, ComplexSpectrogram, griffin_lim
 
 # %% auto #0
-__all__ = ['INVERSIONS', 'nnls_magnitude', 'pghi', 'magnitude_to_waveform', 'mel_refit', 'features_to_waveform']
+__all__ = ['BANDS_PER_BLOCK', 'INVERSIONS', 'mel_gram', 'nnls_magnitude', 'pghi', 'magnitude_to_waveform', 'mel_refit',
+           'features_to_waveform']
+
+# %% ../../nbs/13_inversion.ipynb #260bce21
+BANDS_PER_BLOCK = 16   # bands a block of `mel_gram` holds (the table below)
+
+def mel_gram(filterbank:torch.Tensor, # the mel filterbank `[n_mels, F]`
+             bands:int=BANDS_PER_BLOCK, # bands per block
+            ):
+    "The function `x -> filterbank.T @ (filterbank @ x)` on `[..., F, T]`, a block of bands at a time over only the bins it covers."
+    blocks = []
+    for i in range(0, len(filterbank), bands):
+        bins = filterbank[i:i + bands].abs().sum(0).nonzero()[:, 0]
+        if len(bins) == 0: continue                                       # bands with no bins add nothing
+        a, b = int(bins.min()), int(bins.max()) + 1
+        f = filterbank[i:i + bands, a:b]
+        blocks.append((a, b, f.contiguous(), f.T.contiguous()))
+    def product(x):
+        out = torch.zeros_like(x)
+        for a, b, f, ft in blocks: out[..., a:b, :] += ft @ (f @ x[..., a:b, :])
+        return out
+    return product
 
 # %% ../../nbs/13_inversion.ipynb #7cedea8d
 def nnls_magnitude(mel_power:torch.Tensor, # mel band powers `[..., n_mels, T]` (`expm1` of a log-mel)
@@ -24,7 +45,8 @@ def nnls_magnitude(mel_power:torch.Tensor, # mel band powers `[..., n_mels, T]` 
     share = filterbank / filterbank.sum(0, keepdim=True).clamp(min=1e-12)     # each bin's share of each band
     x = share.T @ (p / filterbank.sum(1, keepdim=True).clamp(min=1e-12))     # each band's mean power per bin, spread back
     target = filterbank.T @ p
-    for _ in range(n_iter): x = x * target / (filterbank.T @ (filterbank @ x)).clamp(min=1e-12)
+    gram = mel_gram(filterbank)
+    for _ in range(n_iter): x = x * target / gram(x).clamp(min=1e-12)
     return x.pow(1 / power)
 
 # %% ../../nbs/13_inversion.ipynb #7c18b572
@@ -89,12 +111,13 @@ def mel_refit(mel_power:torch.Tensor, # the mel band powers to keep `[B, n_mels,
              ):
     "A `griffin_lim` refit: each iteration's rebuilt magnitude, one least-squares step toward `mel_power`, blended with `magnitude`."
     target, kept = filterbank.T @ mel_power.clamp(min=0), magnitude.pow(1 - blend)   # both fixed: computed once, not per iteration
+    gram = mel_gram(filterbank)
     root = (lambda x: x.sqrt_().sqrt_()) if blend / power == 0.25 else (lambda x: x.pow_(blend / power))   # the defaults' fourth root: two square roots, 5x faster than `pow`
     def refit(current):                                                    # [N, F, T'], T' >= T where a short clip was padded
         t, m0 = (a.reshape(current.shape[0], *a.shape[-2:]) for a in (target, kept))
         if t.shape[-1] < current.shape[-1]: t, m0 = (torch.nn.functional.pad(a, (0, current.shape[-1] - a.shape[-1])) for a in (t, m0))
         x = current.pow(power)
-        rebuilt = (filterbank.T @ (filterbank @ x)).clamp_(min=1e-12)
+        rebuilt = gram(x).clamp_(min=1e-12)
         return root(x.mul_(t).div_(rebuilt)).mul_(m0)      # `nnls_magnitude`'s update from a consistent start, then the blend
     return refit
 
