@@ -3,7 +3,10 @@
   240 bpm in sixteenths on one pad never hears a repeat). Measured without the browser: a `PadBank` on
   the model fills its pools, then every pad is hit 4 times a second for --seconds, all at once; each hit
   takes the pad's oldest ready sound (as the page does) or counts a repeat when the pool is dry. Printed:
-  hits, repeats, sounds made per second against the hits asked for, the lowest pool seen.
+  hits, repeats, sounds made per second against the hits asked for, the lowest pool seen, and the refill's
+  pace: sounds made per second the model was at work (the fill's included). Met: no hit repeated, and the
+  pace at least the hits asked for (sounds made per second of the run alone reads low by up to half the
+  pools, which a refill lets fall to half before a batch: `PadBank.due`).
 - latency: key or MIDI note-on to `AudioBufferSourceNode.start()` <= 5 ms, median of 50 hits, measured in
   the page with `performance.now()` against the event's time stamp (Chromium, headless; a stand-in MIDI
   input); the audio device's own output latency printed beside it.
@@ -48,7 +51,7 @@ def refill(mf, a, n_iter):
     made = bank.made - made0
     bank.stop()
     return dict(pads=len(bank.pads), fill_s=fill_s, hits=hits, repeats=repeats, made_per_s=made / span, asked_per_s=len(bank.pads) * a.rate,
-                lowest=lowest, busy=bank.busy_s)
+                lowest=lowest, busy=bank.busy_s, capacity=bank.made / bank.busy_s)
 
 
 def way_back(mf, folders, n_iter):
@@ -113,7 +116,8 @@ def main():
         print(f"  hits {r['hits']}, repeats (a dry pool) {r['repeats']}, lowest pool seen {r['lowest']}")
         print(f"  sounds made {r['made_per_s']:.1f} per second against {r['asked_per_s']:.1f} asked: {r['made_per_s'] / r['asked_per_s']:.2f}x "
               f"(the model busy {r['busy']:.0f} s of the run and the fill)")
-        ok = r['repeats'] == 0 and r['made_per_s'] >= 0.97 * r['asked_per_s']
+        print(f"  the refill's pace: {r['capacity']:.1f} sounds per second of the model's work, {r['capacity'] / r['asked_per_s']:.2f}x the hits")
+        ok = r['repeats'] == 0 and r['capacity'] >= r['asked_per_s']
         print(f"  target: a pool of {a.pool} per pad keeps up with {a.rate:g} hits a second on every pad at once: {'met' if ok else 'NOT MET'}", flush=True)
         if a.quality_from:
             d, n = on_model_thread(way_back, mf, a.quality_from, n_iter)

@@ -17,7 +17,7 @@ from .novelty import realism_scale
 from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
-__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'on_model_thread', 'PadBank']
+__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'QUIET_S', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'on_model_thread', 'PadBank']
 
 # %% ../nbs/57_pads.ipynb #0080df03
 PAD_KEYS = 'asdfghjkl;qwertyuiop'   # the computer keys of the pads, in order
@@ -113,7 +113,7 @@ class PadBank:
         self.pads = {p.name: p for p in on_model_thread(model_pads, mf, regions)}
         self.ready = {name: collections.deque() for name in self.pads}   # per pad: names of sounds made and not played
         self.sounds = collections.OrderedDict()                          # every remembered sound: name -> dict(pad, wave, wav, level)
-        self.made, self.busy_s, self._seed = 0, 0.0, itertools.count()
+        self.made, self.busy_s, self._seed, self._last_hit = 0, 0.0, itertools.count(), 0.0
         self._wake, self._stop, self._thread = threading.Event(), threading.Event(), None
 
 # %% ../nbs/57_pads.ipynb #8f29bd28
@@ -178,6 +178,7 @@ def played(self:PadBank, pad:str, # the pad that was hit
     if pad not in self.ready: raise ValueError(f"no pad {pad!r} (pads: {', '.join(self.pads)})")
     try: self.ready[pad].remove(sound)
     except ValueError: pass                                           # played twice (a pool that ran dry): already gone
+    self._last_hit = time.monotonic()
     self._wake.set()
 
 # %% ../nbs/57_pads.ipynb #4439fb4f
@@ -189,12 +190,22 @@ def state(self:PadBank) -> list[dict]:
             for p in self.pads.values()]
 
 # %% ../nbs/57_pads.ipynb #ed573e36
+QUIET_S = 0.5   # seconds without a hit after which the pools are topped up, however little they lack
+
+@patch
+def due(self:PadBank) -> bool:
+    "Whether a refill is worth starting: a batch's worth of sounds lacking, some pool down to half, or anything lacking once the pads are quiet."
+    lacking = sum(self.pool - len(q) for q in self.ready.values())
+    if not lacking: return False
+    quiet = time.monotonic() - self._last_hit >= QUIET_S
+    return quiet or lacking >= REFILL_BATCH or any(len(q) <= self.pool // 2 for q in self.ready.values())
+
 @patch
 def start(self:PadBank):
     "Start refilling in the background (returns at once)."
     def run():
         while not self._stop.is_set():
-            if not self.refill(): self._wake.wait(0.2); self._wake.clear()
+            if not (self.due() and self.refill()): self._wake.wait(0.2); self._wake.clear()
     self._thread = threading.Thread(target=run, name='distill-pads', daemon=True)
     self._thread.start()
     return self

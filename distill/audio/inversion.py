@@ -4,6 +4,8 @@
 
 # %% ../../nbs/13_inversion.ipynb #d176af27
 from __future__ import annotations
+import os
+from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import torch
 from scipy.sparse import coo_matrix
@@ -91,6 +93,8 @@ def pghi(magnitude:np.ndarray, # STFT magnitudes `[F, T]` (Hann window, `torch.s
     return phase
 
 # %% ../../nbs/13_inversion.ipynb #b89e72be
+_PHASES = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix='distill-phase')   # PGHI of several sounds at once
+
 def magnitude_to_waveform(magnitude:torch.Tensor, # linear STFT magnitudes `[B, F, T]`
                           n_fft:int, # FFT size
                           hop_length:int, # hop in samples
@@ -99,7 +103,8 @@ def magnitude_to_waveform(magnitude:torch.Tensor, # linear STFT magnitudes `[B, 
                           refit=None, # `griffin_lim`'s refit (None: the magnitudes stay the target; `mel_refit`: moved toward the mel bands)
                          ) -> torch.Tensor:
     "Waveforms `[B, S]` from magnitudes: PGHI's phase for each, then `n_iter` fast Griffin-Lim iterations."
-    phase = torch.from_numpy(np.stack([pghi(m, n_fft, hop_length) for m in magnitude.double().cpu().numpy()])).to(magnitude)
+    phases = _PHASES.map(lambda m: pghi(m, n_fft, hop_length), magnitude.double().cpu().numpy())
+    phase = torch.from_numpy(np.stack(list(phases))).to(magnitude)
     return griffin_lim(magnitude, n_fft, hop_length, n_iter, phase=phase, length=length, refit=refit)
 
 # %% ../../nbs/13_inversion.ipynb #2ee21512
