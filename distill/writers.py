@@ -59,17 +59,18 @@ def draw_mel(ax, # a matplotlib axis
             ):
     "Draw a log-mel on `ax` as every picture of a sound in distill is drawn: time across, low bands at the bottom."
     ax.imshow(np.asarray(mel.detach().cpu() if isinstance(mel, torch.Tensor) else mel), origin='lower', aspect='auto', cmap='magma')
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=9, y=1.0)                                 # placed, not fitted around the axis (fitting was most of a picture's cost)
     return ax
 
 def save_mel_png(mel, # a log-mel [n_mels, T] (tensor or array)
                  path:str|Path, # the PNG to write
                  title:str='', # a title above it
                 ) -> Path:
-    "Write a small picture of a log-mel to `path`."
-    fig, ax = plt.subplots(figsize=(3.4, 2.4))
-    draw_mel(ax, mel, title); ax.set_xlabel('frame'); ax.set_ylabel('mel band')
-    fig.tight_layout(); fig.savefig(path, dpi=90); plt.close(fig)
+    "Write a small picture of a log-mel to `path`: the picture alone under its title, no axes (a page's thumbnail)."
+    fig = plt.figure(figsize=(3.4, 2.4))
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.86))                           # fixed: no layout to work out, no ticks to draw
+    draw_mel(ax, mel, title).set_axis_off()
+    fig.savefig(path, dpi=90); plt.close(fig)
     return Path(path)
 
 # %% ../nbs/48_writers.ipynb #03f78a24
@@ -292,11 +293,12 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
         w = to_its_end(w) if lengths is None else w[:lengths[i]]
         write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
         save_mel_png(m[0].cpu(), out / f'{name}.png', name)
-        draw_mel(axs[0, i], m[0], name)
+        draw_mel(axs[0, i], m[0], name).set_axis_off()
         item = dict(wav=f'{name}.wav', png=f'{name}.png', level=round(loudness_db(w, sample_rate), 2), **({'kind': kinds[i]} if kinds else {}))
         if nearest: item.update(copy_nearest(out, nearest[i], sample_rate))
         written.append(item)
-    grid.tight_layout(); grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
+    grid.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88, wspace=0.05)   # fixed, as `save_mel_png`'s
+    grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
     return written
 
 def copy_nearest(out:Path, # the folder the page is written to
