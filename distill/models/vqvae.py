@@ -240,7 +240,7 @@ def quantize(self:ConvVQVAE, z:torch.Tensor, # latent grid [B, D, h, w]
 
 @patch
 def decode(self:ConvVQVAE, zq:torch.Tensor, # quantized grid [B, D, h, w]
-           mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the whole grid's (freq_downsample*h, time_downsample*w)
+           mel_shape:tuple[int, int]|None=None, # (n_mels, T) to crop to; None: the whole grid's `(freq_downsample*h, time_downsample*w)`
           ) -> torch.Tensor:
     "Log-mel [B, 1, n_mels, T] from a quantized grid."
     y = self.decoder(zq)
