@@ -51,7 +51,7 @@ def refill(mf, a, n_iter):
     made = bank.made - made0
     bank.stop()
     return dict(pads=len(bank.pads), fill_s=fill_s, hits=hits, repeats=repeats, made_per_s=made / span, asked_per_s=len(bank.pads) * a.rate,
-                lowest=lowest, busy=bank.busy_s, capacity=bank.made / bank.busy_s)
+                lowest=lowest, busy=bank.busy_s, pace=bank.made / bank.busy_s)
 
 
 def way_back(mf, folders, n_iter):
@@ -116,8 +116,8 @@ def main():
         print(f"  hits {r['hits']}, repeats (a dry pool) {r['repeats']}, lowest pool seen {r['lowest']}")
         print(f"  sounds made {r['made_per_s']:.1f} per second against {r['asked_per_s']:.1f} asked: {r['made_per_s'] / r['asked_per_s']:.2f}x "
               f"(the model busy {r['busy']:.0f} s of the run and the fill)")
-        print(f"  the refill's pace: {r['capacity']:.1f} sounds per second of the model's work, {r['capacity'] / r['asked_per_s']:.2f}x the hits")
-        ok = r['repeats'] == 0 and r['capacity'] >= r['asked_per_s']
+        print(f"  the refill's pace: {r['pace']:.1f} sounds per second of the model's work, {r['pace'] / r['asked_per_s']:.2f}x the hits")
+        ok = r['repeats'] == 0 and r['pace'] >= r['asked_per_s']
         print(f"  target: a pool of {a.pool} per pad keeps up with {a.rate:g} hits a second on every pad at once: {'met' if ok else 'NOT MET'}", flush=True)
         if a.quality_from:
             d, n = on_model_thread(way_back, mf, a.quality_from, n_iter)

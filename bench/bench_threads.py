@@ -7,7 +7,6 @@ different threads. Each arrangement runs in a fresh process (torch's thread team
 FILE: a model with kinds (e.g. GMRockKit sorted by instrument, `distill_train --minutes 10`). 2 cores, nothing else running.
 """
 import argparse, statistics, subprocess, sys, time
-from concurrent.futures import ThreadPoolExecutor
 
 ARRANGEMENTS = {
     'main': "loaded and run on the main thread (a command: distill_generate)",
@@ -22,12 +21,10 @@ def batch_seconds(model, where):
     import torch
     from distill.models.persistence import load_model
     from distill.generation import generate
+    from distill.pads import on_model_thread as on                                 # the studio's own model thread
     torch.set_num_threads(2)
-    other = ThreadPoolExecutor(1)
-    on = lambda fn, *a: other.submit(fn, *a).result()
     mf = (load_model if where in ('main', 'loaded on main', 'warmed on main') else lambda m: on(load_model, m))(model)
-    kinds = list(mf.generator.kinds)
-    kinds = (kinds * 18)[:18]
+    kinds = (list(mf.generator.kinds) * 18)[:18]
     run = lambda seed: generate(mf, 18, 1.5, seed=seed, n_iter=8, kind=kinds)
     (run if where in ('main', 'warmed on main') else lambda s: on(run, s))(0)      # warm-up
     def timed(seed):
