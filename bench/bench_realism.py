@@ -42,7 +42,8 @@ For each of four corpora (see CONTRIBUTING.md for the two Debian packages they c
    - a sampler's baseline: what a musician gets from the training files without distill (each file pitched by
      resampling 1-4 semitones up or down, then a low-pass, a high-pass or a shorter decay), realism, novelty,
      diversity and decay measured as the generated sounds' are;
-   - generated one-shots with their tails shaped (`shape_decay`) and, in the same run, without (the model's
+   - generated one-shots with their tails shaped (`shape_decay`, the curves read anew by today's `decay_bounds`,
+     so an `--evaluate` of older model files measures today's shaping) and, in the same run, without (the model's
      decoded tails as they were), so the tails' effect is measured on one model;
    - ViSQOL (MOS-LQO, audio mode, 48 kHz; `visqol-python`, a bench tool) of the held-out files' first second padded
      to 1.5 s: the old log-mel + Griffin-Lim round trip, distill's way back from the true log-mel, and the codec's
@@ -165,7 +166,7 @@ def run_kit(kit, a, changes):
     codec = figs(features(recon))
     line('codec: reconstructions of training', codec)
     info = mf.generator.info()
-    with torch.no_grad(): bounds = info.get('decay') or decay_bounds([FRONT(c[None, None])[0, 0] for c in clips('train_files')])
+    with torch.no_grad(): bounds = decay_bounds([FRONT(c[None, None])[0, 0] for c in clips('train_files')])   # as today's code reads them
     unshaped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, decay=None))
     shaped = dataclasses.replace(mf, generator=dataclasses.replace(mf.generator, decay=bounds))
     old, _ = generate(unshaped, n=len(train), **{'seconds': 1.0, 'seed': 0, **a.sampling})

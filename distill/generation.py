@@ -20,10 +20,11 @@ from .audio.inversion import features_to_waveform
 from .device import module_device
 
 # %% auto #0
-__all__ = ['LENGTH_RATIO', 'LOOP_AMOUNT', 'load_generator', 'training_split', 'fit_generator', 'check_count', 'check_seconds',
-           'decode_codes', 'generate', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot', 'silence_stop',
-           'mel_end_frames', 'length_groups', 'band_db', 'decay_bounds', 'shape_decay', 'check_amount',
-           'variation_mask', 'variations', 'loop_codes', 'loop_prompts', 'interpolate']
+__all__ = ['LENGTH_RATIO', 'FALL_MAX', 'LOOP_AMOUNT', 'load_generator', 'training_split', 'fit_generator', 'check_count',
+           'check_seconds', 'decode_codes', 'generate', 'model_kinds', 'pick_kinds', 'first_under', 'trim_one_shot',
+           'silence_stop', 'mel_end_frames', 'length_groups', 'band_db', 'fall_lags', 'band_peaks', 'decay_bounds',
+           'fall_table', 'shape_decay', 'check_amount', 'variation_mask', 'variations', 'loop_codes', 'loop_prompts',
+           'interpolate']
 
 # %% ../nbs/57_generation.ipynb #f26446ae
 _GENERATORS = {cls.generator_kind: cls for cls in (CodePrior, ColumnPrior, AggregatePosterior)}
@@ -273,7 +274,7 @@ def _finish(mf, mels, samples, n_iter, seed, lead=0):
     if not mf.generator.one_shot: return _to_sound(mf, mels, samples, n_iter, seed), mels
     hop, bounds = mf.spectrogram.hop_length, mf.generator.decay
     if bounds:                                                            # tails that decay (`shape_decay`)
-        mels = torch.cat([shape_decay(mels[:, 0], bounds['slow'], start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
+        mels = torch.cat([shape_decay(mels[:, 0], bounds, start=lead // hop)[:, None].to(mels), mels[:, 1:]], 1)
     waves = _invert_each(mf, mels, mel_end_frames(mels[:, 0], start=lead // hop).tolist(), samples, n_iter, seed)
     waves = trim_one_shot(waves, mf.spectrogram, start=lead)              # trimmed, and drawn as they will sound
     return waves, front_end(mf.spectrogram).to(waves.device)(waves[:, None])
@@ -309,40 +310,67 @@ def band_db(mels:torch.Tensor, # log-mels `[..., n_mels, T]` (`log1p` of mel pow
     return 10 * torch.log10(torch.expm1(mels.clamp(min=0)).clamp(min=1e-12))
 
 # %% ../nbs/57_generation.ipynb #e937582a
+FALL_MAX = 120.0   # dB: a fall this far is silence (`band_db`'s floor)
+
+def fall_lags(frames:int, # the longest lag wanted
+             ) -> list[int]:
+    "Lags 0 to `frames`: every frame up to 5, then a quarter further each."
+    lags, k = [], 0
+    while k < frames: lags.append(k); k = max(k + 1, math.ceil(1.25 * k))
+    return lags + [frames]
+
+def band_peaks(L:torch.Tensor, # levels in dB `[..., n_mels, T]` (`band_db`)
+               within_db:float=1.0, # how near its loudest a band's peak is
+              ) -> torch.Tensor:
+    "Each band's peak frame `[..., n_mels, 1]`: the first within `within_db` of its loudest (a band that holds is read from where it gets there)."
+    return (L >= L.amax(-1, keepdim=True) - within_db).float().argmax(-1, keepdim=True)
+
 def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mels, T]`
-                 drop_db:float=40.0, # a band's decay: its mean fall from its peak to this far under it
+                 share:float=0.1, # the bound: this quantile of the files' falls (0.1: the slowest tenth; the table above)
                  span_db:float=60.0, # bands whose peak lies further under the file's loudest band are not counted
-                 share:float=0.1, # the bound: this quantile of the rates (0.1: the slowest tenth; the table above)
-                ) -> dict|None:
-    "Per band, the slowest decay rate (dB per frame) of a corpus that a generated tail keeps: `{'slow': [...]}`; None if no band decays."
-    rates = []
+                ) -> dict:
+    "Per band, the fall (dB under its peak) of the corpus's slowest `share` at each lag after it: `{'lags': [...], 'fall': [[...] per band]}`."
+    lags = torch.tensor(fall_lags(max(m.shape[-1] for m in mels)))
+    falls = []
     for m in mels:
         L = band_db(m)
-        frame, decays = first_under(10 ** (L / 10), 10 ** (-drop_db / 10))
-        frames = (frame - L.argmax(-1)).clamp(min=1)
-        counted = decays & (L.amax(-1) >= L.max() - span_db)
-        rates.append(torch.where(counted, drop_db / frames, torch.nan))
-    R = torch.stack(rates).double()
-    if R.isnan().all(): return None
-    b = R.nanquantile(share, 0)
-    return dict(slow=torch.where(b.isnan(), b.nanmedian(), b).tolist())    # a band no file decays in: the bands' median
+        ahead = L.flip(-1).cummax(-1).values.flip(-1)                     # the loudest each band still gets from each frame on
+        top, at = L.amax(-1, keepdim=True), band_peaks(L) + lags
+        fall = torch.where(at < L.shape[-1], top - ahead.gather(-1, at.clamp(max=L.shape[-1] - 1)), FALL_MAX)   # silence after the file
+        falls.append(torch.where(top >= L.max() - span_db, fall.clamp(0, FALL_MAX), torch.nan))
+    F = torch.stack(falls).double().nanquantile(share, 0)                  # [n_mels, lags]
+    counted = ~F.isnan().any(-1)
+    F[~counted] = F[counted].median(0).values                             # a band no file counts: the bands' median
+    return dict(lags=lags.tolist(), fall=F.round(decimals=2).tolist())
+
 
 # %% ../nbs/57_generation.ipynb #1d1ec09d
+def fall_table(bounds:dict, # `decay_bounds`'s curves (or a file's older `{'slow': [...]}` rates)
+               frames:int, # lags 0 to frames - 1
+              ) -> torch.Tensor:
+    "The least fall under its peak of each band at each lag, dB `[n_mels, frames]`."
+    k = torch.arange(frames, dtype=torch.float64)
+    if 'slow' in bounds: return torch.tensor(bounds['slow'], dtype=torch.float64)[:, None] * k
+    lags, fall = torch.tensor(bounds['lags'], dtype=torch.float64), torch.tensor(bounds['fall'], dtype=torch.float64)
+    j = torch.searchsorted(lags, k, right=True).clamp(1, len(lags) - 1)
+    w = ((k - lags[j - 1]) / (lags[j] - lags[j - 1])).clamp(0, 1)        # linear between the kept lags, the last held
+    return fall[:, j - 1] * (1 - w) + fall[:, j] * w
+
 def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
-                slow:list[float], # per band: the least fall per frame after its peak, dB (`decay_bounds`)
+                bounds:dict, # the corpus's fall curves (`decay_bounds`)
                 start:int=0, # frames kept as they are (a prompt)
                 span_db:float=120.0, # levels this far under the loudest band are silence
                ) -> torch.Tensor:
-    "`mels` with each band, after its peak, falling at least `slow` dB per frame."
+    "`mels` with each band, after its peak, held under its peak less the corpus's fall curve."
     L = band_db(mels)
     top = L.amax((-1, -2), keepdim=True)
     L = torch.maximum(L, top - span_db)
-    slow = torch.tensor(slow, dtype=L.dtype, device=L.device)
-    peak = L.argmax(-1)                                                   # each band's loudest frame
-    out = L.clone()
-    for t in range(max(start, 1), L.shape[-1]):
-        out[..., t] = torch.where(t > peak, torch.minimum(L[..., t], out[..., t - 1] - slow), L[..., t])
+    t, peak = torch.arange(L.shape[-1], device=L.device), band_peaks(L)
+    table = fall_table(bounds, L.shape[-1]).to(L).expand(len(L), -1, -1)
+    ceiling = L.amax(-1, keepdim=True) - table.gather(-1, (t - peak).clamp(min=0))
+    out = torch.where((t > peak) & (t >= start), torch.minimum(L, ceiling), L)
     return torch.where(out > top - span_db, torch.log1p(10 ** (out / 10)), 0.0)
+
 
 # %% ../nbs/57_generation.ipynb #9439b482
 def check_amount(amount:float): # a variation's amount

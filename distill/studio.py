@@ -224,7 +224,7 @@ def png_file(self:Studio, name:str, # a sound on the page
             ) -> Path:
     "A sound's log-mel picture in the studio's working folder, drawn when first asked for."
     path = self.work / (self._stem(name) + '.png')
-    if not path.exists(): save_mel_png(self.front(self.wave(name)[None, None])[0, 0], path, name)
+    if not path.exists(): save_mel_png(self.front(self.wave(name)[None, None])[0, 0], path)
     return path
 
 # %% ../nbs/65_studio.ipynb #65eb4bc2
@@ -245,7 +245,7 @@ def keep(self:Studio, name:str, # a sound on the page
     items = self.kit_items + [item]
     kit_layout(items)                                               # first: a full kit says so before a file is added
     write_wav(self.kit / item['wav'], w / max(1.0, float(w.abs().max())), self.sr, self.kit_rate, self.bit_depth)
-    save_mel_png(self.front(w[None, None])[0, 0], self.kit / item['png'], stem)
+    save_mel_png(self.front(w[None, None])[0, 0], self.kit / item['png'])
     if s.nearest: item.update(copy_nearest(self.kit, s.nearest, self.sr))
     write_kit(self.kit, items, f'distill studio kit from {self.model_file.name}')
     write_index_page(self.kit, f'Kept in the studio from {self.model_file.name}', items)

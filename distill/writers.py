@@ -9,15 +9,17 @@ from pathlib import Path
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
+from matplotlib.colors import Normalize
 import soundfile as sf
 import soxr
 from .audio.io import load_audio
 from .config import check_value
 
 # %% auto #0
-__all__ = ['PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'LAYER_DB', 'check_wav', 'write_wav', 'loudness_db', 'draw_mel', 'save_mel_png',
-           'plot_losses', 'plot_codebooks', 'sound_card', 'report_page', 'write_summary', 'write_index_page',
-           'to_its_end', 'write_sounds', 'copy_nearest', 'gm_key', 'kit_layout', 'write_kit']
+__all__ = ['THUMB', 'PAGE_CSS', 'NEAR_COPY', 'GM_DRUMS', 'LAYER_DB', 'check_wav', 'write_wav', 'loudness_db', 'draw_mel',
+           'mel_thumbnail', 'save_mel_png', 'plot_losses', 'plot_codebooks', 'sound_card', 'report_page',
+           'write_summary', 'write_index_page', 'to_its_end', 'write_sounds', 'copy_nearest', 'gm_key', 'kit_layout',
+           'write_kit']
 
 # %% ../nbs/48_writers.ipynb #abbbb527
 def check_wav(bit_depth:int, # bits per sample: 16 or 24
@@ -58,20 +60,28 @@ def draw_mel(ax, # a matplotlib axis
              title:str='', # a title above it
             ):
     "Draw a log-mel on `ax` as every picture of a sound in distill is drawn: time across, low bands at the bottom."
-    ax.imshow(np.asarray(mel.detach().cpu() if isinstance(mel, torch.Tensor) else mel), origin='lower', aspect='auto', cmap='magma')
+    ax.imshow(_as_array(mel), origin='lower', aspect='auto', cmap='magma')
     ax.set_title(title, fontsize=9, y=1.0)                                 # placed, not fitted around the axis (fitting was most of a picture's cost)
     return ax
 
+THUMB = (216, 306)   # a thumbnail's pixels, rows and columns (3.4 x 2.4 inches at 90 dots an inch, as pages lay them out)
+
+def _as_array(mel): return np.asarray(mel.detach().cpu() if isinstance(mel, torch.Tensor) else mel, dtype=np.float32)
+
+def mel_thumbnail(mel, # a log-mel [n_mels, T] (tensor or array)
+                 ) -> np.ndarray:
+    "A log-mel as `THUMB` RGBA pixels `[rows, columns, 4]` (uint8), top row first: `draw_mel`'s colours and orientation, nearest cell."
+    m = _as_array(mel)
+    rows, cols = np.arange(THUMB[0]) * m.shape[0] // THUMB[0], np.arange(THUMB[1]) * m.shape[1] // THUMB[1]
+    return plt.get_cmap('magma')(Normalize()(m[np.ix_(rows[::-1], cols)]), bytes=True)   # low bands at the bottom
+
 def save_mel_png(mel, # a log-mel [n_mels, T] (tensor or array)
                  path:str|Path, # the PNG to write
-                 title:str='', # a title above it
                 ) -> Path:
-    "Write a small picture of a log-mel to `path`: the picture alone under its title, no axes (a page's thumbnail)."
-    fig = plt.figure(figsize=(3.4, 2.4))
-    ax = fig.add_axes((0.02, 0.02, 0.96, 0.86))                           # fixed: no layout to work out, no ticks to draw
-    draw_mel(ax, mel, title).set_axis_off()
-    fig.savefig(path, dpi=90); plt.close(fig)
+    "Write a page's thumbnail of a log-mel to `path` (`mel_thumbnail`)."
+    plt.imsave(path, mel_thumbnail(mel))
     return Path(path)
+
 
 # %% ../nbs/48_writers.ipynb #03f78a24
 def plot_losses(history:dict, # `TrainResult.history`
@@ -286,19 +296,19 @@ def write_sounds(out:str|Path, # folder to write into (created if needed)
     "Write WAVs and log-mel pictures; per sound `{'wav', 'png', 'level'}` (names relative to `out`, level in dB), with `kind` and the `nearest` fields when given."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     written, seen = [], {}
-    grid, axs = plt.subplots(1, len(waves), figsize=(2.6 * len(waves), 2.6), squeeze=False)
+    thumbs = []
     for i, (w, m) in enumerate(zip(waves, mels)):
         if kinds: seen[kinds[i]] = j = seen.get(kinds[i], -1) + 1
         name = f'{kinds[i]}_{j:03d}' if kinds else f'{prefix}_{i}'
         w = to_its_end(w) if lengths is None else w[:lengths[i]]
         write_wav(out / f'{name}.wav', w, sample_rate, rate, bit_depth)
-        save_mel_png(m[0].cpu(), out / f'{name}.png', name)
-        draw_mel(axs[0, i], m[0], name).set_axis_off()
+        thumbs.append(mel_thumbnail(m[0]))
+        plt.imsave(out / f'{name}.png', thumbs[-1])
         item = dict(wav=f'{name}.wav', png=f'{name}.png', level=round(loudness_db(w, sample_rate), 2), **({'kind': kinds[i]} if kinds else {}))
         if nearest: item.update(copy_nearest(out, nearest[i], sample_rate))
         written.append(item)
-    grid.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.88, wspace=0.05)   # fixed, as `save_mel_png`'s
-    grid.savefig(out / f'{prefix}.png', dpi=100); plt.close(grid)
+    gap = np.full((THUMB[0], 8, 4), 255, np.uint8)                         # white between them
+    plt.imsave(out / f'{prefix}.png', np.concatenate([x for t in thumbs for x in (t, gap)][:-1], 1))
     return written
 
 def copy_nearest(out:Path, # the folder the page is written to

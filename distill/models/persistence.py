@@ -39,7 +39,7 @@ class GeneratorFacts:
     ending_files: int | None = None        # training files that end in silence
     files: int | None = None               # training files it was fitted on
     kinds: dict = field(default_factory=dict)   # training files per kind it can make (empty: a corpus without kinds)
-    decay: list | None = None              # the corpus's slowest decay rate per mel band (`decay_bounds`), for `shape_decay`
+    decay: dict | None = None              # the corpus's fall curves per mel band (`decay_bounds`), for `shape_decay`
     code_power: list | None = None         # each code's mean mel power (`code_power`), for `silence_stop`
     reference: dict | None = None          # the training files' features (`training_reference`), for novelty
     loops: list | None = None              # a loop model's training loops: each one's codes over its first columns, prompts for new loops

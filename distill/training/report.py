@@ -61,7 +61,7 @@ def write_report(result:TrainResult, # a finished run
         example = {}
         for tag, w, m in (('original', c, x), ('reconstructed', y, r)):
             write_wav(out / f'example_{j}_{tag}.wav', w / max(1.0, float(w.abs().max())), sr)
-            save_mel_png(m[0], out / f'example_{j}_{tag}.png', f'{tag} {j}')
+            save_mel_png(m[0], out / f'example_{j}_{tag}.png')
             example.update({tag: f'example_{j}_{tag}.wav', f'{tag}_png': f'example_{j}_{tag}.png'})
         examples.append(example)
     fig.tight_layout(); fig.savefig(out / 'reconstructions.png', dpi=100); plt.close(fig)
