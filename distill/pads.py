@@ -5,7 +5,7 @@
 # %% ../nbs/57_pads.ipynb #1f14d0b3
 from __future__ import annotations
 import collections, contextvars, itertools, threading, time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -17,7 +17,8 @@ from .novelty import realism_scale
 from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
-__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'QUIET_S', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'on_model_thread', 'PadBank']
+__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'QUIET_S', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'to_model_thread',
+           'on_model_thread', 'PadBank']
 
 # %% ../nbs/57_pads.ipynb #0080df03
 PAD_KEYS = 'asdfghjkl;qwertyuiop'   # the computer keys of the pads, in order
@@ -90,11 +91,17 @@ def pad_sounds(mf:ModelFile, # a model file with a generator
 # %% ../nbs/57_pads.ipynb #7c296beb
 _MODEL_THREAD = ThreadPoolExecutor(1, thread_name_prefix='distill-model')   # every studio's model work, one job at a time
 
+def to_model_thread(fn, # the work: a function that runs the model (or any torch work of the studio)
+                    *args, **kwargs) -> Future:
+    "`fn(*args, **kwargs)` queued on the process's one model thread, with the caller's context; its future (the caller goes on)."
+    return _MODEL_THREAD.submit(contextvars.copy_context().run, fn, *args, **kwargs)
+
 def on_model_thread(fn, # the work: a function that runs the model (or any torch work of the studio)
                     *args, **kwargs):
     "`fn(*args, **kwargs)` run on the process's one model thread, with the caller's context; its result (or its error)."
     if threading.current_thread().name.startswith('distill-model'): return fn(*args, **kwargs)   # already there
-    return _MODEL_THREAD.submit(contextvars.copy_context().run, fn, *args, **kwargs).result()
+    return to_model_thread(fn, *args, **kwargs).result()
+
 
 # %% ../nbs/57_pads.ipynb #c57c603d
 class PadBank:

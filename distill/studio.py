@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')   # a local tool: nothing sent anywhere
 import functools, inspect, json, re, shutil, tempfile, zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from types import SimpleNamespace
 from pathlib import Path
@@ -23,7 +24,7 @@ from .audio.spectrogram import front_end
 from .models.persistence import load_model
 from .generation import generate, variations, interpolate, pick_kinds, model_kinds, load_generator, check_count
 from .novelty import nearest_training, timbre_features, realism_scale
-from .pads import PadBank, on_model_thread
+from .pads import PadBank, on_model_thread, to_model_thread
 from .writers import write_wav, save_mel_png, write_kit, kit_layout, loudness_db, to_its_end, write_index_page, check_wav, copy_nearest, sound_card, PAGE_CSS
 from .device import get_device
 from .cli import EXPECTED_ERRORS, run_command
@@ -80,6 +81,7 @@ class Studio:
         self.kit_items, self.bit_depth, self.kit_rate = self._open_kit(bit_depth, sample_rate or self.sr)
         self._work = tempfile.TemporaryDirectory(prefix='distill_studio_')   # the page's WAVs and pictures, gone with the studio
         self.work = Path(self._work.name)
+        self.ahead, self._ahead_for = {}, None                           # sounds made ahead (`make_ahead`): (kind, temperature, seed) -> [1, S]
         self.pads = PadBank(self.mf, self.work / 'pads', pool, seconds)  # refilling once `open_studio` starts it
 
 # %% ../nbs/65_studio.ipynb #3a0d12c8
@@ -155,6 +157,15 @@ def _loops(self:Studio, waves:torch.Tensor, # sounds made [n, S]
 
 # %% ../nbs/65_studio.ipynb #e2dca057
 @patch
+def _one(self:Studio, kind:str|None, # the sound's kind (None: a model without kinds)
+         temperature:float, # as in `generate`
+         seed:int, # its seed
+        ) -> torch.Tensor:
+    "One sound `[1, S]` as `generate` makes it: taken from those made ahead, or made now."
+    made = self.ahead.pop((kind, temperature, seed), None)
+    return made if made is not None else generate(self.mf, 1, self.seconds, temperature, seed=seed, kind=None if kind is None else [kind])[0]
+
+@patch
 def generate(self:Studio, n:int=4, # sounds to make
              kind:str|None=None, # their kind (None: drawn by the kinds' shares, as `distill_generate` does)
              temperature:float=0.8, # below 1 nearer the corpus, above 1 wilder
@@ -165,10 +176,28 @@ def generate(self:Studio, n:int=4, # sounds to make
     kinds = pick_kinds(self.mf, n, kind, seed)
     for i in range(n):
         k = None if kinds is None else kinds[i]
-        waves, _ = generate(self.mf, 1, self.seconds, temperature, seed=seed + i, kind=None if k is None else [k])
-        waves, loops = self._loops(waves)
+        waves, loops = self._loops(self._one(k, temperature, seed + i))
         yield self._made(waves, 'generated', [k or 'generated'], [f"seed {seed + i}, temperature {temperature:g}" + (f", {k}" if k else '')],
                          None if k is None else [k], loops)[0]
+
+@patch
+def make_ahead(self:Studio, n:int=4, # as `generate` will be asked
+               kind:str|None=None, # ...
+               temperature:float=0.8, # ...
+               seed:int=0, # ...
+              ) -> Future:
+    "Make the sounds `generate(n, kind, temperature, seed)` will make, a job each on the model thread, dropping those made ahead before; done with how many were made."
+    kinds = pick_kinds(self.mf, n, kind, seed)
+    keys = [(None if kinds is None else kinds[i], temperature, seed + i) for i in range(n)]
+    self._ahead_for, done = keys, Future()
+    def step(i):                                                          # one sound a job, each queueing the next:
+        if self._ahead_for is not keys or i == n: return done.set_result(i)   # a click meanwhile waits for one sound at most
+        for k in [k for k in self.ahead if k not in keys]: del self.ahead[k]
+        if keys[i] not in self.ahead: self.ahead[keys[i]] = generate(self.mf, 1, self.seconds, temperature, seed=keys[i][2], kind=None if kinds is None else [kinds[i]])[0]
+        to_model_thread(step, i + 1)
+    to_model_thread(step, 0)
+    return done
+
 
 # %% ../nbs/65_studio.ipynb #84a834fb
 @patch
@@ -496,7 +525,7 @@ def _new_cards(st:Studio, # the studio
 def _on_generate(st:Studio, # the studio
                  ui:SimpleNamespace, # the page's components
                 ):
-    "`generate`: sounds one at a time, each card shown as soon as its sound is made."
+    "`generate`: sounds one at a time, each card shown as soon as its sound is made; then the seed moved on and the next click's sounds made ahead."
     def on_generate(n, kind, temperature, seed, progress=gr.Progress()):
         if temperature is None or seed is None: raise ValueError('give a temperature and a seed')
         n, names = int(n), []
@@ -506,8 +535,9 @@ def _on_generate(st:Studio, # the studio
             progress(len(names) / n, desc=f'generated {len(names)} of {n}')
             yield {ui.message: f"generated {len(names)} of {n}", ui.shown: names,
                    **(_show(st, ui, []) if len(names) == 1 else {}), **_show(st, ui, names, len(names) - 1)}   # the last batch's cards go first
-        yield _new_cards(st, ui, names, f"generated {n} sound(s) with seeds {int(seed)} to {int(seed) + n - 1}")
-    ui.go.click(_guarded(on_generate, ui.message), [ui.n, ui.kind, ui.temperature, ui.seed], ui.every)
+        yield {**_new_cards(st, ui, names, f"generated {n} sound(s) with seeds {int(seed)} to {int(seed) + n - 1}"), ui.seed: int(seed) + n}
+        st.make_ahead(n, None if kind == 'any' else kind, float(temperature), int(seed) + n)   # the next click's sounds, queued after this event ends
+    ui.go.click(_guarded(on_generate, ui.message), [ui.n, ui.kind, ui.temperature, ui.seed], ui.every + [ui.seed])
 
 # %% ../nbs/65_studio.ipynb #d4fa24d5
 def _vary_of(st:Studio, # the studio
