@@ -17,7 +17,7 @@ from .novelty import realism_scale
 from .writers import write_wav, kit_layout, loudness_db, to_its_end
 
 # %% auto #0
-__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'QUIET_S', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'to_model_thread',
+__all__ = ['PAD_KEYS', 'REFILL_BATCH', 'HURRIED_ITER', 'QUIET_S', 'Pad', 'kmeans', 'model_pads', 'pad_sounds', 'to_model_thread',
            'on_model_thread', 'PadBank']
 
 # %% ../nbs/57_pads.ipynb #0080df03
@@ -125,19 +125,26 @@ class PadBank:
 
 # %% ../nbs/57_pads.ipynb #8f29bd28
 REFILL_BATCH = 24   # sounds one refill makes at most: a job of under a second on the model thread
+HURRIED_ITER = 2    # Griffin-Lim iterations of a batch made while a pool is at half or under (the table below)
+
+@patch
+def iterations(self:PadBank) -> int:
+    "Griffin-Lim iterations for the next batch: `HURRIED_ITER` while some pool is at half or under (the drummer is ahead), else `n_iter`."
+    hurried = any(len(q) <= self.pool // 2 for q in self.ready.values())
+    return min(self.n_iter, HURRIED_ITER) if hurried else self.n_iter
 
 @patch
 def refill(self:PadBank) -> int:
     "Fill the pools that lack sounds, the pads of kinds in one batch together (at most `REFILL_BATCH`); how many were made (0: every pool is full)."
     lacking = {name: self.pool - len(q) for name, q in sorted(self.ready.items(), key=lambda kv: len(kv[1])) if len(q) < self.pool}
     if not lacking: return 0
-    start, made = time.perf_counter(), 0
+    start, made, n_iter = time.perf_counter(), 0, self.iterations()
     of_kinds = [name for name in lacking if self.pads[name].kind is not None]
     groups = [of_kinds] if len(of_kinds) > 1 else []                       # one `generate` call, a kind per sound
     groups += [[name] for name in lacking if name not in sum(groups, [])]  # every other pad: a batch of its own
     for names in groups:
         wanted = [name for k in range(self.pool) for name in names if lacking[name] > k][:REFILL_BATCH]   # a round of the pads at a time
-        on_model_thread(self._make, wanted, next(self._seed))
+        on_model_thread(self._make, wanted, next(self._seed), n_iter)
         made += len(wanted)
     self.busy_s += time.perf_counter() - start
     self._forget()
@@ -146,10 +153,11 @@ def refill(self:PadBank) -> int:
 @patch
 def _make(self:PadBank, wanted:list[str], # a pad's name per sound: one pad, or pads of kinds
           seed:int, # the batch's seed
+          n_iter:int, # its Griffin-Lim iterations
          ):
     "Make one batch of sounds for the pads `wanted` names and put each in its pool."
-    if len(set(wanted)) == 1: waves = pad_sounds(self.mf, self.pads[wanted[0]], len(wanted), self.seconds, self.temperature, seed, self.n_iter)[0]
-    else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=seed, n_iter=self.n_iter, kind=[self.pads[name].kind for name in wanted])[0]
+    if len(set(wanted)) == 1: waves = pad_sounds(self.mf, self.pads[wanted[0]], len(wanted), self.seconds, self.temperature, seed, n_iter)[0]
+    else: waves = generate(self.mf, len(wanted), self.seconds, self.temperature, seed=seed, n_iter=n_iter, kind=[self.pads[name].kind for name in wanted])[0]
     for name, w in zip(wanted, waves): self._keep(name, w)
 
 # %% ../nbs/57_pads.ipynb #9f6c90d1
