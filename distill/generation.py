@@ -343,7 +343,6 @@ def decay_bounds(mels:list[torch.Tensor], # the training files' log-mels `[n_mel
     F[~counted] = F[counted].median(0).values                             # a band no file counts: the bands' median
     return dict(lags=lags.tolist(), fall=F.round(decimals=2).tolist())
 
-
 # %% ../nbs/57_generation.ipynb #1d1ec09d
 def fall_table(bounds:dict, # `decay_bounds`'s curves (or a file's older `{'slow': [...]}` rates)
                frames:int, # lags 0 to frames - 1
@@ -370,7 +369,6 @@ def shape_decay(mels:torch.Tensor, # decoded log-mels `[n, n_mels, T]`
     ceiling = L.amax(-1, keepdim=True) - table.gather(-1, (t - peak).clamp(min=0))
     out = torch.where((t > peak) & (t >= start), torch.minimum(L, ceiling), L)
     return torch.where(out > top - span_db, torch.log1p(10 ** (out / 10)), 0.0)
-
 
 # %% ../nbs/57_generation.ipynb #9439b482
 def check_amount(amount:float): # a variation's amount

@@ -102,7 +102,6 @@ def on_model_thread(fn, # the work: a function that runs the model (or any torch
     if threading.current_thread().name.startswith('distill-model'): return fn(*args, **kwargs)   # already there
     return to_model_thread(fn, *args, **kwargs).result()
 
-
 # %% ../nbs/57_pads.ipynb #c57c603d
 class PadBank:
     "Per pad, a pool of new sounds made ahead; a background thread keeps every pool full."

@@ -198,7 +198,6 @@ def make_ahead(self:Studio, n:int=4, # as `generate` will be asked
     to_model_thread(step, 0)
     return done
 
-
 # %% ../nbs/65_studio.ipynb #84a834fb
 @patch
 def vary(self:Studio, name:str, # a sound on the page

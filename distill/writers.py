@@ -82,7 +82,6 @@ def save_mel_png(mel, # a log-mel [n_mels, T] (tensor or array)
     plt.imsave(path, mel_thumbnail(mel))
     return Path(path)
 
-
 # %% ../nbs/48_writers.ipynb #03f78a24
 def plot_losses(history:dict, # `TrainResult.history`
                 ax=None, # a matplotlib axis to draw on
