@@ -173,6 +173,7 @@ def generate(self:Studio, n:int=4, # sounds to make
             ):
     "New sounds one at a time (a generator, so the first plays while the rest are made)."
     check_count(n)
+    self._ahead_for = None                                                # a click stops the making ahead: what is made is taken, the rest made now
     kinds = pick_kinds(self.mf, n, kind, seed)
     for i in range(n):
         k = None if kinds is None else kinds[i]
@@ -181,10 +182,10 @@ def generate(self:Studio, n:int=4, # sounds to make
                          None if k is None else [k], loops)[0]
 
 @patch
-def make_ahead(self:Studio, n:int=4, # as `generate` will be asked
-               kind:str|None=None, # ...
-               temperature:float=0.8, # ...
-               seed:int=0, # ...
+def make_ahead(self:Studio, n:int=4, # the sounds `generate` will be asked for
+               kind:str|None=None, # their kind, as it will be asked (None: drawn by the kinds' shares)
+               temperature:float=0.8, # the temperature it will be asked
+               seed:int=0, # the seed it will be asked
               ) -> Future:
     "Make the sounds `generate(n, kind, temperature, seed)` will make, a job each on the model thread, dropping those made ahead before; done with how many were made."
     kinds = pick_kinds(self.mf, n, kind, seed)
