@@ -79,7 +79,7 @@ def pad_sounds(mf:ModelFile, # a model file with a generator
                seconds:float=1.5, # the longest a sound may be (one-shots end sooner)
                temperature:float=0.8, # as in `generate`
                seed:int=0, # the same seed, the same sounds; a region's file is its `seed`-th, round the region
-               n_iter:int=16, # Griffin-Lim iterations after PGHI's phase
+               n_iter:int=8, # Griffin-Lim iterations after PGHI's phase (as `generate`)
               ) -> tuple[torch.Tensor, torch.Tensor]:
     "(waveforms [n, S], mels) of `n` new sounds of a pad."
     if pad.sources:

@@ -183,7 +183,7 @@ def make_sounds(model_file:str|Path, # a model file written by `make_model` (or 
                 round_robins:int|None=None, # a playable kit instead: every pad (`model_pads`, or the pad of `kind`) with this many sounds, played in turn (`n` unused)
                 bit_depth:int=16, # bits per sample of the WAVs: 16 or 24
                 sample_rate:int|None=None, # rate of the WAVs (None: the model's)
-                n_iter:int=16, # Griffin-Lim iterations after PGHI's phase
+                n_iter:int=8, # Griffin-Lim iterations after PGHI's phase (as `generate`)
                 progress:bool=True, # a progress bar while sampling
                 device:str='auto', # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
                ) -> Sounds:
