@@ -127,10 +127,14 @@ REFILL_BATCH = 24   # sounds one refill makes at most: a job of under a second o
 HURRIED_ITER = 2    # Griffin-Lim iterations of a batch made while a pool is at half or under (the table below)
 
 @patch
+def low(self:PadBank) -> bool:
+    "Whether some pool is down to half or under (the drummer is ahead of the refill)."
+    return any(len(q) <= self.pool // 2 for q in self.ready.values())
+
+@patch
 def iterations(self:PadBank) -> int:
-    "Griffin-Lim iterations for the next batch: `HURRIED_ITER` while some pool is at half or under (the drummer is ahead), else `n_iter`."
-    hurried = any(len(q) <= self.pool // 2 for q in self.ready.values())
-    return min(self.n_iter, HURRIED_ITER) if hurried else self.n_iter
+    "Griffin-Lim iterations for the next batch: `HURRIED_ITER` while some pool is `low`, else `n_iter`."
+    return min(self.n_iter, HURRIED_ITER) if self.low() else self.n_iter
 
 @patch
 def refill(self:PadBank) -> int:
@@ -212,7 +216,7 @@ def due(self:PadBank) -> bool:
     lacking = sum(self.pool - len(q) for q in self.ready.values())
     if not lacking: return False
     quiet = time.monotonic() - self._last_hit >= QUIET_S
-    return quiet or lacking >= REFILL_BATCH or any(len(q) <= self.pool // 2 for q in self.ready.values())
+    return quiet or lacking >= REFILL_BATCH or self.low()
 
 @patch
 def start(self:PadBank):

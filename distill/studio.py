@@ -191,10 +191,10 @@ def make_ahead(self:Studio, n:int=4, # the sounds `generate` will be asked for
     kinds = pick_kinds(self.mf, n, kind, seed)
     keys = [(None if kinds is None else kinds[i], temperature, seed + i) for i in range(n)]
     self._ahead_for, done = keys, Future()
+    on_model_thread(lambda: [self.ahead.pop(k) for k in list(self.ahead) if k not in keys])
     def step(i):                                                          # one sound a job, each queueing the next:
         if self._ahead_for is not keys or i == n: return done.set_result(i)   # a click meanwhile waits for one sound at most
-        for k in [k for k in self.ahead if k not in keys]: del self.ahead[k]
-        if keys[i] not in self.ahead: self.ahead[keys[i]] = generate(self.mf, 1, self.seconds, temperature, seed=keys[i][2], kind=None if kinds is None else [kinds[i]])[0]
+        if keys[i] not in self.ahead: self.ahead[keys[i]] = self._one(*keys[i])
         to_model_thread(step, i + 1)
     to_model_thread(step, 0)
     return done
